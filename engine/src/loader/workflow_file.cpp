@@ -1,0 +1,223 @@
+#include <bulkflow/error.hpp>
+#include <bulkflow/validation.hpp>
+#include <bulkflow/workflow_file.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace bulkflow {
+namespace {
+
+[[noreturn]] void invalid(const std::string& msg) { throw Error(ErrorCode::invalid_workflow, msg); }
+
+std::string at(std::string_view origin, const YAML::Mark& m) {
+    if (m.is_null()) return std::string(origin);
+    return std::string(origin) + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+// YAML 1.2 core schema for plain scalars; quoted scalars are always strings.
+boost::json::value scalar(const YAML::Node& n) {
+    const std::string& s = n.Scalar();
+    if (n.Tag() == "!") return boost::json::value(s);
+    static const std::regex int_re(R"([-+]?[0-9]+)");
+    static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+    if (std::regex_match(s, int_re)) {
+        errno = 0;
+        char* end = nullptr;
+        long long v = std::strtoll(s.c_str(), &end, 10);
+        if (errno == 0) return v;
+        return boost::json::value(s);  // out of int64 range: keep the text
+    }
+    if (std::regex_match(s, float_re)) return std::strtod(s.c_str(), nullptr);
+    if (s == ".inf" || s == "+.inf") return HUGE_VAL;
+    if (s == "-.inf") return -HUGE_VAL;
+    return boost::json::value(s);
+}
+
+boost::json::value to_json(const YAML::Node& n, std::string_view origin) {
+    switch (n.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null: return nullptr;
+    case YAML::NodeType::Scalar: return scalar(n);
+    case YAML::NodeType::Sequence: {
+        boost::json::array a;
+        for (const auto& e : n) a.push_back(to_json(e, origin));
+        return a;
+    }
+    case YAML::NodeType::Map: {
+        boost::json::object o;
+        for (const auto& kv : n) {
+            if (!kv.first.IsScalar()) invalid(at(origin, kv.first.Mark()) + ": mapping keys must be plain text");
+            const std::string key = kv.first.Scalar();
+            if (o.contains(key)) invalid(at(origin, kv.first.Mark()) + ": duplicate key '" + key + "'");
+            o[key] = to_json(kv.second, origin);
+        }
+        return o;
+    }
+    }
+    return nullptr;
+}
+
+std::string kind_name(const boost::json::value& v) { return std::string(boost::json::to_string(v.kind())); }
+
+void check_keys(const boost::json::object& o, const std::vector<std::string>& allowed, const std::string& where,
+                ProblemList& problems, const std::string& node = {}) {
+    for (const auto& kv : o) {
+        std::string k(kv.key());
+        if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+        std::string msg = where + ": unknown key '" + k + "'";
+        if (auto s = closest_match(k, allowed); !s.empty()) msg += " (did you mean '" + s + "'?)";
+        problems.add(ErrorCode::invalid_workflow, node, msg);
+    }
+}
+
+std::pair<std::string, std::string> split_endpoint(const std::string& s) {
+    auto dot = s.find('.');
+    if (dot == std::string::npos) return {s, ""};
+    return {s.substr(0, dot), s.substr(dot + 1)};
+}
+
+} // namespace
+
+boost::json::value parse_yaml(std::string_view text, std::string_view origin) {
+    try {
+        YAML::Node root = YAML::Load(std::string(text));
+        return to_json(root, origin);
+    } catch (const YAML::Exception& e) {
+        invalid(at(origin, e.mark) + ": " + e.msg);
+    }
+}
+
+WorkflowBuilder workflow_from_json(const boost::json::value& doc, std::string_view origin_sv) {
+    const std::string origin(origin_sv);
+    if (!doc.is_object()) invalid(origin + ": a workflow must be a mapping with a 'nodes' list");
+    const auto& root = doc.get_object();
+    ProblemList problems;
+    check_keys(root, {"name", "database", "plugins", "inputs", "models", "nodes", "connections"}, origin, problems);
+    WorkflowBuilder b;
+    auto str = [&](const char* key) -> std::string {
+        const auto* v = root.if_contains(key);
+        if (!v || v->is_null()) return {};
+        if (!v->is_string()) {
+            problems.add(ErrorCode::invalid_workflow, {}, origin + ": '" + key + "' must be a string, got " + kind_name(*v));
+            return {};
+        }
+        return std::string(v->get_string());
+    };
+    b.set_name(str("name"));
+    b.set_database(str("database"));
+    if (const auto* v = root.if_contains("plugins"); v && !v->is_null()) {
+        if (!v->is_array()) problems.add(ErrorCode::invalid_workflow, {}, origin + ": 'plugins' must be a list");
+        else
+            for (const auto& p : v->get_array()) {
+                if (p.is_string()) b.add_plugin(std::string(p.get_string()));
+                else problems.add(ErrorCode::invalid_workflow, {}, origin + ": 'plugins' entries must be names or paths");
+            }
+    }
+    if (const auto* v = root.if_contains("inputs"); v && !v->is_null()) {
+        if (!v->is_object()) problems.add(ErrorCode::invalid_workflow, {}, origin + ": 'inputs' must be a mapping");
+        else
+            for (const auto& kv : v->get_object()) b.set_input(std::string(kv.key()), kv.value());
+    }
+    if (const auto* v = root.if_contains("models"); v && !v->is_null()) {
+        if (!v->is_object()) problems.add(ErrorCode::invalid_workflow, {}, origin + ": 'models' must be a mapping of model names");
+        else
+            for (const auto& kv : v->get_object()) b.add_model(std::string(kv.key()), kv.value());
+    }
+    const auto* nodes = root.if_contains("nodes");
+    if (!nodes || !nodes->is_array()) {
+        problems.add(ErrorCode::invalid_workflow, {}, origin + ": 'nodes' must be a list of nodes");
+    } else {
+        std::size_t i = 0;
+        for (const auto& nv : nodes->get_array()) {
+            std::string where = origin + ": nodes[" + std::to_string(i++) + "]";
+            if (!nv.is_object()) {
+                problems.add(ErrorCode::invalid_workflow, {}, where + ": a node must be a mapping with id, type and params");
+                continue;
+            }
+            const auto& n = nv.get_object();
+            const auto* id = n.if_contains("id");
+            const auto* type = n.if_contains("type");
+            std::string sid = id && id->is_string() ? std::string(id->get_string()) : std::string();
+            if (!sid.empty()) where += " (node '" + sid + "')";
+            check_keys(n, {"id", "type", "params", "after"}, where, problems, sid);
+            if (sid.empty()) {
+                problems.add(ErrorCode::invalid_workflow, {}, where + ": missing 'id' (a string)");
+                continue;
+            }
+            if (!type || !type->is_string()) {
+                problems.add(ErrorCode::invalid_workflow, sid, where + ": missing 'type' (a string)");
+                continue;
+            }
+            boost::json::object params;
+            if (const auto* p = n.if_contains("params"); p && !p->is_null()) {
+                if (!p->is_object()) problems.add(ErrorCode::invalid_workflow, sid, where + ": 'params' must be a mapping");
+                else params = p->get_object();
+            }
+            b.add_node(std::string(type->get_string()), sid, std::move(params));
+            if (const auto* a = n.if_contains("after"); a && !a->is_null()) {
+                if (a->is_string()) b.add_dependency(sid, std::string(a->get_string()));
+                else if (a->is_array())
+                    for (const auto& d : a->get_array()) {
+                        if (d.is_string()) b.add_dependency(sid, std::string(d.get_string()));
+                        else problems.add(ErrorCode::invalid_workflow, sid, where + ": 'after' entries must be node ids");
+                    }
+                else problems.add(ErrorCode::invalid_workflow, sid, where + ": 'after' must be a list of node ids");
+            }
+        }
+    }
+    if (const auto* v = root.if_contains("connections"); v && !v->is_null()) {
+        if (!v->is_array()) problems.add(ErrorCode::invalid_workflow, {}, origin + ": 'connections' must be a list");
+        else {
+            std::size_t i = 0;
+            for (const auto& cv : v->get_array()) {
+                std::string where = origin + ": connections[" + std::to_string(i++) + "]";
+                const auto* from = cv.is_object() ? cv.get_object().if_contains("from") : nullptr;
+                const auto* to = cv.is_object() ? cv.get_object().if_contains("to") : nullptr;
+                if (!from || !to || !from->is_string() || !to->is_string()) {
+                    problems.add(ErrorCode::invalid_workflow, {}, where + ": expected {from: NODE.OUTPUT, to: NODE.PARAM}");
+                    continue;
+                }
+                check_keys(cv.get_object(), {"from", "to"}, where, problems);
+                auto [fn, fp] = split_endpoint(std::string(from->get_string()));
+                auto [tn, tp] = split_endpoint(std::string(to->get_string()));
+                if (fp.empty() || tp.empty()) {
+                    problems.add(ErrorCode::invalid_workflow, tn, where + ": both ends must be NODE.NAME");
+                    continue;
+                }
+                b.add_connection(fn, fp, tn, tp);
+            }
+        }
+    }
+    problems.throw_if_any();
+    return b;
+}
+
+WorkflowBuilder load_workflow_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) invalid("cannot read workflow '" + path.string() + "': " + std::strerror(errno));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    const std::string origin = path.string();
+    boost::json::value doc;
+    if (path.extension() == ".json") {
+        boost::system::error_code ec;
+        doc = boost::json::parse(text, ec);
+        if (ec) invalid(origin + ": invalid JSON: " + ec.message());
+    } else {
+        doc = parse_yaml(text, origin);
+    }
+    return workflow_from_json(doc, origin);
+}
+
+} // namespace bulkflow
