@@ -42,6 +42,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
     for (const auto& c : candidates) {
         std::size_t d = edit_distance(word, c);
+        // A word that extends a candidate (or the reverse) is a likely slip: "minimum" -> "min".
+        const auto shorter = std::min(word.size(), c.size());
+        if (shorter >= 3 && word.substr(0, shorter) == std::string_view(c).substr(0, shorter)) d = std::min<std::size_t>(d, 1);
         if (d < best_d) {
             best_d = d;
             best = c;

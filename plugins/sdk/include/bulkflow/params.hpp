@@ -110,7 +110,7 @@ struct NodeOutput {
     [[nodiscard]] boost::json::object to_json() const {
         boost::json::object o = value;
         for (const auto& [k, s] : streams)
-            o[k] = boost::json::object{{"stream", true}, {"records_read", s->records_read()}};
+            o[k] = boost::json::object{{"stream", true}, {"records_read", static_cast<std::int64_t>(s->records_read())}};
         return o;
     }
 };

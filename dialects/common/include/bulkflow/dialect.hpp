@@ -1,0 +1,88 @@
+#pragma once
+/// @file dialect.hpp
+/// The narrow interface every database writer implements. One Dialect object owns one
+/// connection and is used by one task at a time (not thread-safe). All SQL is built from
+/// validated identifiers (the Model) and bound values (SqlFragment binds).
+
+#include <bulkflow/database_url.hpp>
+#include <bulkflow/error.hpp>
+#include <bulkflow/model.hpp>
+#include <bulkflow/row_batch.hpp>
+#include <bulkflow/sql_flavor.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bulkflow {
+
+/// What happens when an inserted row collides with an existing one.
+enum class ConflictMode {
+    error,   ///< the batch fails (constraint_violation)
+    skip,    ///< the row is left as it is and counted as skipped
+    update,  ///< the existing row takes the new values and is counted as updated
+};
+
+struct WriteCounts {
+    std::size_t inserted = 0;
+    std::size_t updated = 0;
+    std::size_t skipped = 0;
+};
+
+/// A write failed on one row of a batch, and only that row: rows before it are written, the
+/// transaction is still usable, and the caller may continue with the rows after it. Dialects
+/// that cannot isolate a row (COPY) throw a plain Error instead, and the caller bisects.
+class RowWriteError : public Error {
+public:
+    RowWriteError(const Error& e, std::size_t row) : Error(e), row_(row) {}
+    [[nodiscard]] std::size_t row() const noexcept { return row_; }
+
+private:
+    std::size_t row_;
+};
+
+class Dialect {
+public:
+    virtual ~Dialect() = default;
+
+    [[nodiscard]] virtual DatabaseKind kind() const noexcept = 0;
+    [[nodiscard]] virtual const SqlFlavor& flavor() const noexcept = 0;
+
+    /// Creates the table (and indexes, unique constraints) if missing; if it exists, checks that
+    /// every model column exists with a compatible type and throws Error(invalid_workflow)
+    /// naming the table and column when not. Never alters an existing table.
+    virtual void ensure_table(const Model& model) = 0;
+
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() noexcept = 0;
+
+    /// Inserts the batch's rows. `conflict_columns` names the unique key checked for conflicts
+    /// (empty: the primary key `id`). Throws Error(constraint_violation | database) on failure;
+    /// the caller decides about the transaction. Counts are exact.
+    virtual WriteCounts insert_rows(const Model& model, const RowBatch& rows, ConflictMode mode,
+                                    const std::vector<std::string>& conflict_columns) = 0;
+
+    /// Updates rows by `id` (the batch must have an `id` column); only the batch's columns are
+    /// set (plus updated_at). `extra_where` restricts further (e.g. deleted_at IS NULL).
+    /// Returns the number of rows changed.
+    virtual std::size_t update_rows(const Model& model, const RowBatch& rows, const std::string& extra_where) = 0;
+
+    /// Runs one statement; returns affected rows.
+    virtual std::size_t execute(const SqlFragment& statement) = 0;
+
+    /// Runs a query whose result columns have the given fields' types; returns rows of values.
+    virtual std::vector<std::vector<SqlValue>> query(const SqlFragment& statement,
+                                                     const std::vector<const Field*>& result_columns) = 0;
+
+    /// Turns foreign key enforcement off/on for this connection (outside a transaction).
+    virtual void set_foreign_key_checks(bool enabled) = 0;
+
+    /// After explicit ids were stored: makes later auto-generated ids larger than any stored id.
+    virtual void advance_id_sequence(const Model& model) = 0;
+};
+
+/// Opens a dialect for `url` (throws Error(connection) with the password redacted).
+using DialectOpener = std::unique_ptr<Dialect> (*)(const DatabaseUrl& url);
+
+} // namespace bulkflow

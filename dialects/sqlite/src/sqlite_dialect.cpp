@@ -1,0 +1,339 @@
+#include "soci_binding.hpp"
+
+#include <bulkflow/error.hpp>
+#include <bulkflow/sqlite_dialect.hpp>
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <map>
+#include <optional>
+
+namespace bulkflow {
+namespace {
+
+using detail::BindSlot;
+using detail::PreparedStatement;
+using detail::SlotKind;
+
+std::string sqlite_type(const Field& f) {
+    switch (f.type) {
+    case FieldType::integer:
+    case FieldType::boolean: return "INTEGER";
+    case FieldType::floating: return "REAL";
+    default: return "TEXT";
+    }
+}
+
+// Maps a SOCI/SQLite error to our categories; constraint failures are the record's fault.
+Error db_error(const soci::soci_error& e, const std::string& context) {
+    std::string msg = e.get_error_message();
+    // SOCI prefixes its backend function ("sqlite3_statement_backend::loadOne: "): not for users.
+    if (auto p = msg.find("_backend::"); p != std::string::npos)
+        if (auto colon = msg.find(": ", p); colon != std::string::npos) msg = msg.substr(colon + 2);
+    auto code = ErrorCode::database;
+    if (e.get_error_category() == soci::soci_error::constraint_violation ||
+        msg.find("constraint failed") != std::string::npos)
+        code = ErrorCode::constraint_violation;
+    else if (e.get_error_category() == soci::soci_error::connection_error)
+        code = ErrorCode::connection;
+    return Error(code, context + ": " + msg);
+}
+
+class SqliteDialect final : public Dialect {
+public:
+    explicit SqliteDialect(const DatabaseUrl& url) {
+        try {
+            std::string path = url.path;
+            session_.open(*soci::factory_sqlite3(), "db=\"" + path + "\" timeout=30");
+            session_ << "PRAGMA journal_mode=WAL";
+            session_ << "PRAGMA synchronous=NORMAL";
+            session_ << "PRAGMA foreign_keys=ON";
+            session_ << "PRAGMA temp_store=MEMORY";
+            session_ << "PRAGMA cache_size=-65536";
+        } catch (const soci::soci_error& e) {
+            throw Error(ErrorCode::connection, "cannot open SQLite database '" + url.path + "': " + e.get_error_message());
+        }
+    }
+
+    DatabaseKind kind() const noexcept override { return DatabaseKind::sqlite; }
+    const SqlFlavor& flavor() const noexcept override { return sql_flavor(DatabaseKind::sqlite); }
+
+    void ensure_table(const Model& m) override {
+        const auto& q = flavor();
+        std::vector<std::pair<std::string, std::string>> existing;  // name, declared type
+        try {
+            soci::rowset<soci::row> rs = (session_.prepare << "PRAGMA table_info(" + q.quote_identifier(m.table) + ")");
+            for (const auto& r : rs) existing.emplace_back(r.get<std::string>(1), r.get<std::string>(2));
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "table '" + m.table + "'");
+        }
+        if (!existing.empty()) {
+            for (const auto& f : m.fields) {
+                auto it = std::find_if(existing.begin(), existing.end(), [&](const auto& c) { return c.first == f.name; });
+                if (it == existing.end())
+                    throw Error(ErrorCode::invalid_workflow, "table '" + m.table + "' exists but has no column '" + f.name +
+                                                                 "' required by model '" + m.name + "'; it is never altered automatically");
+                std::string want = f.primary_key && f.type == FieldType::integer ? "INTEGER" : sqlite_type(f);
+                std::string have = it->second;
+                for (auto& c : have) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                if (have != want)
+                    throw Error(ErrorCode::invalid_workflow, "table '" + m.table + "' column '" + f.name + "' has type " + have +
+                                                                 ", model '" + m.name + "' needs " + want + " (" +
+                                                                 std::string(to_string(f.type)) + ")");
+            }
+            return;
+        }
+        std::string ddl = "CREATE TABLE IF NOT EXISTS " + q.quote_identifier(m.table) + " (";
+        bool first = true;
+        for (const auto& f : m.fields) {
+            if (!first) ddl += ", ";
+            first = false;
+            ddl += q.quote_identifier(f.name) + " " + sqlite_type(f);
+            if (f.primary_key) ddl += " PRIMARY KEY";
+            if (f.required || f.primary_key) ddl += " NOT NULL";
+            if (f.unique && !f.primary_key) ddl += " UNIQUE";
+            if (f.name == "created_at" || f.name == "updated_at") ddl += " NOT NULL DEFAULT (" + q.current_timestamp() + ")";
+        }
+        for (const auto& u : m.unique) {
+            ddl += ", UNIQUE (";
+            for (std::size_t i = 0; i < u.size(); ++i) ddl += (i ? ", " : "") + q.quote_identifier(u[i]);
+            ddl += ")";
+        }
+        ddl += ")";
+        try {
+            session_ << ddl;
+            for (const auto& f : m.fields)
+                if (f.index && !f.unique && !f.primary_key)
+                    session_ << "CREATE INDEX IF NOT EXISTS " + q.quote_identifier("idx_" + m.table + "_" + f.name) + " ON " +
+                                    q.quote_identifier(m.table) + " (" + q.quote_identifier(f.name) + ")";
+            if (m.soft_delete)
+                session_ << "CREATE INDEX IF NOT EXISTS " + q.quote_identifier("idx_" + m.table + "_deleted_at") + " ON " +
+                                q.quote_identifier(m.table) + " (" + q.quote_identifier("deleted_at") + ")";
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "creating table '" + m.table + "'");
+        }
+    }
+
+    void begin() override {
+        session_ << "BEGIN IMMEDIATE";
+        statements_.clear();  // statements are cheap to re-prepare; keep none across transactions
+    }
+    void commit() override {
+        statements_.clear();
+        try {
+            session_ << "COMMIT";
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "commit");
+        }
+    }
+    void rollback() noexcept override {
+        statements_.clear();
+        try {
+            session_ << "ROLLBACK";
+        } catch (...) {
+        }
+    }
+
+    WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
+                            const std::vector<std::string>& conflict_columns) override {
+        const auto& q = flavor();
+        const auto& cols = rows.columns();
+        std::vector<std::string> target = conflict_columns.empty() ? std::vector<std::string>{"id"} : conflict_columns;
+        std::string sql = "INSERT INTO " + q.quote_identifier(m.table) + " (";
+        std::vector<SlotKind> kinds;
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            sql += (i ? ", " : "") + q.quote_identifier(cols[i]->name);
+            kinds.push_back(detail::slot_kind(cols[i]->type));
+        }
+        if (cols.empty()) {
+            sql.pop_back();  // "INSERT INTO t DEFAULT VALUES": a record with only defaults
+            sql.pop_back();
+            sql += " DEFAULT VALUES";
+        } else {
+            sql += ") VALUES (";
+            for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", ?" : "?");
+            sql += ")";
+        }
+        if (mode == ConflictMode::skip) sql += " ON CONFLICT DO NOTHING";
+        if (mode == ConflictMode::update) sql += " ON CONFLICT (" + column_list(target) + ") DO NOTHING";
+        auto& insert = statement("insert:" + sql, sql, kinds);
+
+        // update mode: rows that conflicted are updated by their conflict key.
+        PreparedStatement* update = nullptr;
+        std::vector<std::size_t> key_pos, set_pos;
+        if (mode == ConflictMode::update) {
+            for (const auto& t : target) {
+                auto p = rows.column_of(t);
+                if (p == cols.size())
+                    throw Error(ErrorCode::invalid_parameter, "conflict column '" + t + "' is missing from the records");
+                key_pos.push_back(p);
+            }
+            std::string up = "UPDATE " + q.quote_identifier(m.table) + " SET ";
+            std::vector<SlotKind> ukinds;
+            bool first = true;
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                if (std::find(key_pos.begin(), key_pos.end(), i) != key_pos.end()) continue;
+                if (cols[i]->name == "created_at") continue;
+                up += (first ? "" : ", ") + q.quote_identifier(cols[i]->name) + " = ?";
+                first = false;
+                set_pos.push_back(i);
+                ukinds.push_back(detail::slot_kind(cols[i]->type));
+            }
+            if (rows.column_of("updated_at") == cols.size())
+                up += std::string(first ? "" : ", ") + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
+            up += " WHERE ";
+            for (std::size_t k = 0; k < key_pos.size(); ++k) {
+                up += (k ? " AND " : "") + q.quote_identifier(cols[key_pos[k]]->name) + " = ?";
+                ukinds.push_back(detail::slot_kind(cols[key_pos[k]]->type));
+            }
+            update = &statement("update:" + up, up, ukinds);
+        }
+
+        WriteCounts counts;
+        for (std::size_t r = 0; r < rows.rows(); ++r) {
+            for (std::size_t c = 0; c < cols.size(); ++c) detail::fill_slot(insert.slot(c), rows.at(r, c));
+            long long n = run(insert, r, rows);
+            if (n > 0) {
+                ++counts.inserted;
+                continue;
+            }
+            if (!update) {
+                ++counts.skipped;
+                continue;
+            }
+            std::size_t s = 0;
+            for (auto p : set_pos) detail::fill_slot(update->slot(s++), rows.at(r, p));
+            for (auto p : key_pos) detail::fill_slot(update->slot(s++), rows.at(r, p));
+            if (run(*update, r, rows) > 0) ++counts.updated;
+            else ++counts.skipped;
+        }
+        return counts;
+    }
+
+    std::size_t update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) override {
+        const auto& q = flavor();
+        const auto& cols = rows.columns();
+        std::size_t id_pos = rows.column_of("id");
+        if (id_pos == cols.size()) throw Error(ErrorCode::invalid_parameter, "update records need an 'id'");
+        std::string sql = "UPDATE " + q.quote_identifier(m.table) + " SET ";
+        std::vector<SlotKind> kinds;
+        std::vector<std::size_t> order;
+        bool first = true;
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            if (i == id_pos) continue;
+            sql += (first ? "" : ", ") + q.quote_identifier(cols[i]->name) + " = ?";
+            first = false;
+            kinds.push_back(detail::slot_kind(cols[i]->type));
+            order.push_back(i);
+        }
+        if (rows.column_of("updated_at") == cols.size())
+            sql += std::string(first ? "" : ", ") + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
+        sql += " WHERE " + q.quote_identifier("id") + " = ?";
+        if (!extra_where.empty()) sql += " AND (" + extra_where + ")";
+        kinds.push_back(detail::slot_kind(cols[id_pos]->type));
+        order.push_back(id_pos);
+        auto& st = statement("update_rows:" + sql, sql, kinds);
+        std::size_t changed = 0;
+        for (std::size_t r = 0; r < rows.rows(); ++r) {
+            for (std::size_t s = 0; s < order.size(); ++s) detail::fill_slot(st.slot(s), rows.at(r, order[s]));
+            changed += static_cast<std::size_t>(run(st, r, rows));
+        }
+        return changed;
+    }
+
+    std::size_t execute(const SqlFragment& stmt) override {
+        PreparedStatement st(session_, stmt.sql, kinds_of(stmt));
+        for (std::size_t i = 0; i < stmt.binds.size(); ++i) detail::fill_slot(st.slot(i), stmt.binds[i]);
+        try {
+            return static_cast<std::size_t>(st.execute());
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "statement failed");
+        }
+    }
+
+    std::vector<std::vector<SqlValue>> query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
+        std::vector<std::vector<SqlValue>> out;
+        try {
+            soci::row row;
+            soci::statement st(session_);
+            std::deque<BindSlot> slots;
+            for (const auto& b : stmt.binds) {
+                auto& s = slots.emplace_back();
+                s.kind = detail::slot_kind(b);
+                detail::fill_slot(s, b);
+                switch (s.kind) {
+                case SlotKind::integer: st.exchange(soci::use(s.i, s.ind)); break;
+                case SlotKind::real: st.exchange(soci::use(s.d, s.ind)); break;
+                case SlotKind::text: st.exchange(soci::use(s.s, s.ind)); break;
+                }
+            }
+            st.exchange(soci::into(row));
+            st.alloc();
+            st.prepare(stmt.sql);
+            st.define_and_bind();
+            if (st.execute(true)) {
+                do {
+                    std::vector<SqlValue> values;
+                    for (std::size_t i = 0; i < row.size(); ++i)
+                        values.push_back(detail::read_cell(row, i, i < result.size() ? result[i] : nullptr));
+                    out.push_back(std::move(values));
+                } while (st.fetch());
+            }
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "query failed");
+        }
+        return out;
+    }
+
+    void set_foreign_key_checks(bool enabled) override {
+        session_ << (enabled ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+    }
+
+    void advance_id_sequence(const Model&) override {
+        // INTEGER PRIMARY KEY without AUTOINCREMENT always allocates max(id) + 1.
+    }
+
+private:
+    static std::vector<SlotKind> kinds_of(const SqlFragment& stmt) {
+        std::vector<SlotKind> kinds;
+        for (const auto& b : stmt.binds) kinds.push_back(detail::slot_kind(b));
+        return kinds;
+    }
+
+    std::string column_list(const std::vector<std::string>& names) const {
+        std::string s;
+        for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + flavor().quote_identifier(names[i]);
+        return s;
+    }
+
+    PreparedStatement& statement(const std::string& key, const std::string& sql, const std::vector<SlotKind>& kinds) {
+        auto it = statements_.find(key);
+        if (it == statements_.end()) {
+            try {
+                it = statements_.emplace(key, std::make_unique<PreparedStatement>(session_, sql, kinds)).first;
+            } catch (const soci::soci_error& e) {
+                throw db_error(e, "preparing statement");
+            }
+        }
+        return *it->second;
+    }
+
+    long long run(PreparedStatement& st, std::size_t row, const RowBatch& rows) {
+        try {
+            return st.execute();
+        } catch (const soci::soci_error& e) {
+            Error err = db_error(e, "record " + std::to_string(rows.record_index(row)));
+            throw RowWriteError(err, row);
+        }
+    }
+
+private:
+    soci::session session_;
+    std::map<std::string, std::unique_ptr<PreparedStatement>> statements_;
+};
+
+} // namespace
+
+std::unique_ptr<Dialect> open_sqlite(const DatabaseUrl& url) { return std::make_unique<SqliteDialect>(url); }
+
+} // namespace bulkflow

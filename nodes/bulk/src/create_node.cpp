@@ -1,0 +1,125 @@
+// <Model>BulkCreateNode and <Model>BulkUpsertNode: the ingest path with conflict handling.
+
+#include "catalog.hpp"
+#include "ingest.hpp"
+#include "nodes.hpp"
+
+#include <bulkflow/error.hpp>
+
+#include <map>
+
+namespace bulkflow::bulk {
+namespace {
+
+ConflictMode parse_conflict(const Params& p, Operation op) {
+    const std::string def = op == Operation::upsert ? "update" : "error";
+    const auto v = p.get_string("conflict_resolution", def);
+    if (v == "update") return ConflictMode::update;
+    if (v == "skip" || v == "ignore") return ConflictMode::skip;
+    if (v == "error" && op == Operation::create) return ConflictMode::error;
+    Params::fail("conflict_resolution", op == Operation::upsert ? "must be update, skip or ignore, not '" + v + "'"
+                                                                : "must be error, skip, ignore or update, not '" + v + "'");
+}
+
+// conflict_fields must name one of the model's unique keys.
+std::vector<std::string> parse_conflict_fields(const Params& p, const Model& m) {
+    std::vector<std::string> cols;
+    const auto* v = p.json("conflict_fields");
+    if (!v) return cols;
+    if (!v->is_array()) Params::fail("conflict_fields", "must be a list of field names");
+    for (const auto& e : v->get_array()) {
+        if (!e.is_string() || !m.find(e.get_string()))
+            Params::fail("conflict_fields", "names an unknown field " + boost::json::serialize(e) + " of model '" + m.name + "'");
+        cols.emplace_back(e.get_string());
+    }
+    auto same = [&](std::vector<std::string> a) {
+        auto b = cols;
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        return a == b;
+    };
+    if (cols.size() == 1 && (cols[0] == "id" || m.find(cols[0])->unique)) return cols;
+    for (const auto& u : m.unique)
+        if (same(u)) return cols;
+    Params::fail("conflict_fields", "must match a unique key of model '" + m.name +
+                                        "' (id, a field with unique: true, or an entry of unique:)");
+}
+
+// Keeps the last record of each id (CONTRACT 7: duplicate ids in one upsert, the last wins).
+RowBatch last_per_id(const RowBatch& rows) {
+    const std::size_t id = rows.column_of("id");
+    std::map<std::string, std::size_t> last;
+    for (std::size_t r = 0; r < rows.rows(); ++r) last[boost::json::serialize(to_json(rows.at(r, id)))] = r;
+    if (last.size() == rows.rows()) return rows;
+    std::vector<bool> keep(rows.rows(), false);
+    for (const auto& [_, r] : last) keep[r] = true;
+    RowBatch out(rows.columns());
+    for (std::size_t r = 0; r < rows.rows(); ++r) {
+        if (!keep[r]) continue;
+        std::vector<SqlValue> v;
+        for (std::size_t c = 0; c < rows.columns().size(); ++c) v.push_back(rows.at(r, c));
+        out.add_row(std::move(v), rows.record_index(r));
+    }
+    return out;
+}
+
+class BulkIngestNode final : public Node {
+public:
+    BulkIngestNode(std::string model, Operation op) : model_(std::move(model)), op_(op) {}
+
+    NodeOutput run(Context& ctx, const Params& p) override {
+        ModelCatalog catalog(ctx.models());
+        const Model& m = catalog.at(model_);
+        const JobOptions opt = parse_job_options(p);
+        auto data = p.records("data");
+        if (!data) Params::fail("data", "is required: a list of records or a record stream");
+        if (op_ == Operation::upsert && p.json("unique_fields")) Params::fail("unique_fields", unique_fields_removed());
+        const ConflictMode mode = parse_conflict(p, op_);
+        const auto conflict_cols = op_ == Operation::create ? parse_conflict_fields(p, m) : std::vector<std::string>{};
+        if (p.json("include_relationships")) Params::fail("include_relationships", "nested_create is not built yet");
+
+        IngestPlan plan;
+        plan.model = &m;
+        const bool keep_ids = p.get_bool("preserve_ids", false) || p.get_bool("migration_mode", false);
+        plan.convert.ids = op_ == Operation::upsert ? ConvertOptions::Ids::require
+                                                    : (keep_ids ? ConvertOptions::Ids::keep : ConvertOptions::Ids::drop);
+        if (p.get_bool("validate_data", true) && !p.get_bool("skip_validation", false))
+            plan.convert.rules = parse_rules(m, p.json("validation_rules"));
+        if (p.get_bool("transform_data", true)) plan.convert.transforms = parse_transforms(m, p.json("transformation_rules"));
+        if (p.get_bool("resumable", false))
+            plan.checkpoint_key = p.get_string("checkpoint_file", ctx.node_id() + ":" + m.name);
+
+        auto db = open_database(ctx, m);
+        const bool no_fk = p.get_bool("disable_foreign_keys", false);
+        if (no_fk) db->set_foreign_key_checks(false);
+        if (op_ == Operation::upsert)
+            plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, last_per_id(rows), mode, {"id"}); };
+        else
+            plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, rows, mode, conflict_cols); };
+
+        JobStats stats(std::string(operation_result_name(op_)), opt);
+        ingest(ctx, *db, *data, opt, plan, stats);
+        if (no_fk) db->set_foreign_key_checks(true);
+        if ((keep_ids || op_ == Operation::upsert) && !opt.dry_run) db->advance_id_sequence(m);
+        boost::json::object extra{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}};
+        if (opt.dry_run) extra["dry_run"] = true;
+        return stats.result(extra);
+    }
+
+private:
+    std::string model_;
+    Operation op_;
+};
+
+} // namespace
+
+std::string unique_fields_removed() {
+    return "was removed in v0.7.1: BulkUpsert always detects conflicts on 'id'. Remove unique_fields, make sure "
+           "every record has an 'id', and choose conflict_resolution: update or skip";
+}
+
+std::unique_ptr<Node> make_ingest_node(const std::string& model, Operation op) {
+    return std::make_unique<BulkIngestNode>(model, op);
+}
+
+} // namespace bulkflow::bulk

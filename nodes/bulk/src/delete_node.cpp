@@ -1,0 +1,160 @@
+// <Model>BulkDeleteNode: safe deletes. Order of checks: selection (empty filter needs
+// confirmed), count, dry_run, max_delete_count, confirm_delete, backup (flushed to disk), then
+// cascade and the delete itself in one transaction.
+
+#include "catalog.hpp"
+#include "job.hpp"
+#include "nodes.hpp"
+#include "selection.hpp"
+
+#include <bulkflow/error.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace bulkflow::bulk {
+namespace {
+
+// Writes the rows as JSON lines and forces them to disk; throws on any failure.
+void write_backup(const std::string& path, const std::vector<boost::json::object>& rows) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) throw Error(ErrorCode::invalid_parameter, "backup_location: cannot write '" + path + "'; nothing was deleted");
+    bool ok = true;
+    for (const auto& r : rows) {
+        std::string line = boost::json::serialize(r) + "\n";
+        ok = ok && std::fwrite(line.data(), 1, line.size(), f) == line.size();
+    }
+    ok = ok && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) throw Error(ErrorCode::invalid_data, "backup to '" + path + "' failed; nothing was deleted");
+}
+
+class BulkDeleteNode final : public Node {
+public:
+    explicit BulkDeleteNode(std::string model) : model_(std::move(model)) {}
+
+    NodeOutput run(Context& ctx, const Params& p) override {
+        ModelCatalog catalog(ctx.models());
+        const Model& m = catalog.at(model_);
+        const JobOptions opt = parse_job_options(p);
+        const bool hard = p.get_bool("hard_delete", false);
+        if (p.json("soft_delete") && p.get_bool("soft_delete") && !m.soft_delete && !hard)
+            Params::fail("soft_delete", "needs a model with soft_delete: true ('" + m.name + "' has none); add it to the model or use hard_delete");
+        const bool soft = m.soft_delete && !hard && !(p.json("soft_delete") && !p.get_bool("soft_delete"));
+        const Selection sel = make_selection(m, p.json("filter"), p.json("ids"), opt.include_deleted && !soft);
+        if (sel.selects_everything() && !opt.confirmed) refuse_everything(m, "delete");
+        const auto cascade = cascade_relationships(p, m, catalog);
+        std::string backup;
+        if (p.get_bool("backup_before_delete", false)) {
+            backup = p.get_string("backup_location");
+            if (backup.empty()) Params::fail("backup_location", "is required with backup_before_delete");
+        }
+
+        JobStats stats("bulk_delete", opt);
+        auto db = open_database(ctx, m);
+        if (opt.dry_run) {
+            const std::size_t n = count_rows(*db, m, sel);
+            stats.records_processed = n;
+            return stats.result({{"dry_run", true}, {"would_delete", n}, {"sample_ids", select_ids(*db, m, sel, 10)}, {"deleted", 0}});
+        }
+        db->begin();
+        try {
+            const std::size_t n = count_rows(*db, m, sel);
+            if (p.json("max_delete_count")) {
+                auto max = p.get_int("max_delete_count");
+                if (max < 0) Params::fail("max_delete_count", "must be >= 0");
+                if (n > static_cast<std::size_t>(max))
+                    throw Error(ErrorCode::refused, std::to_string(n) + " rows of '" + m.table + "' match, more than max_delete_count " +
+                                                        std::to_string(max) + "; nothing was deleted");
+            }
+            if (p.get_bool("confirm_delete", false) && n > 0 &&
+                !ctx.confirm((soft ? "Soft-delete " : "Delete ") + std::to_string(n) + " rows from '" + m.table + "'?"))
+                throw Error(ErrorCode::refused, "deleting " + std::to_string(n) + " rows from '" + m.table + "' was not confirmed; nothing was deleted");
+            if (!backup.empty()) write_backup(backup, select_rows(*db, m, sel));
+            boost::json::object cascaded;
+            if (!cascade.empty()) {
+                auto ids = select_ids(*db, m, sel, 0);
+                for (const auto& [rel, child] : cascade) cascaded[rel->name] = delete_children(*db, *rel, *child, ids, hard);
+            }
+            const std::size_t deleted = soft ? soft_delete(*db, m, sel) : hard_delete(*db, m, sel);
+            db->commit();
+            stats.records_processed = deleted;
+            stats.deleted = deleted;
+            boost::json::object extra{{"deleted", deleted}, {"soft_delete", soft}};
+            if (!cascade.empty()) extra["cascade"] = cascaded;
+            if (!backup.empty()) extra["backup_location"] = backup;
+            ++stats.batches;
+            return stats.result(extra);
+        } catch (...) {
+            db->rollback();
+            throw;
+        }
+    }
+
+private:
+    using Cascade = std::vector<std::pair<const Relationship*, const Model*>>;
+
+    static Cascade cascade_relationships(const Params& p, const Model& m, const ModelCatalog& catalog) {
+        Cascade out;
+        auto add = [&](const Relationship& r) {
+            if (r.kind == RelationshipKind::belongs_to)
+                Params::fail("cascade", "'" + r.name + "' is a belongs_to relationship; only has_one/has_many children are deleted");
+            const Model* child = catalog.find(r.model);
+            if (!child) Params::fail("cascade", "relationship '" + r.name + "' names unknown model '" + r.model + "'");
+            out.emplace_back(&r, child);
+        };
+        if (p.get_bool("cleanup_related", false))
+            for (const auto& r : m.relationships)
+                if (r.kind != RelationshipKind::belongs_to) add(r);
+        if (const auto* c = p.json("cascade")) {
+            if (!c->is_array()) Params::fail("cascade", "must be a list of relationship names");
+            for (const auto& name : c->get_array()) {
+                const Relationship* found = nullptr;
+                for (const auto& r : m.relationships)
+                    if (name.is_string() && r.name == name.get_string()) found = &r;
+                if (!found) Params::fail("cascade", "model '" + m.name + "' has no relationship " + boost::json::serialize(name));
+                if (std::none_of(out.begin(), out.end(), [&](const auto& e) { return e.first == found; })) add(*found);
+            }
+        }
+        return out;
+    }
+
+    static std::size_t delete_children(Dialect& db, const Relationship& rel, const Model& child,
+                                       const boost::json::array& ids, bool hard) {
+        if (ids.empty()) return 0;
+        db.ensure_table(child);
+        Selection sel = make_selection(child, nullptr, nullptr, false);
+        sel.filter = Filter::parse(boost::json::object{{rel.foreign_key, boost::json::object{{"$in", ids}}}}, child);
+        return child.soft_delete && !hard ? soft_delete(db, child, sel) : hard_delete(db, child, sel);
+    }
+
+    static std::size_t soft_delete(Dialect& db, const Model& m, const Selection& sel) {
+        const auto& q = db.flavor();
+        std::size_t next = 1;
+        Selection live = sel;
+        live.exclude_deleted = true;  // a second soft delete is a no-op
+        SqlFragment s{"UPDATE " + q.quote_identifier(m.table) + " SET " + q.quote_identifier("deleted_at") + " = " +
+                          q.current_timestamp() + ", " + q.quote_identifier("updated_at") + " = " + q.current_timestamp(),
+                      {}};
+        append(s, live.where(m, q, next));
+        return db.execute(s);
+    }
+
+    static std::size_t hard_delete(Dialect& db, const Model& m, const Selection& sel) {
+        const auto& q = db.flavor();
+        std::size_t next = 1;
+        SqlFragment s{"DELETE FROM " + q.quote_identifier(m.table), {}};
+        append(s, sel.where(m, q, next));
+        return db.execute(s);
+    }
+
+    std::string model_;
+};
+
+} // namespace
+
+std::unique_ptr<Node> make_delete_node(const std::string& model) { return std::make_unique<BulkDeleteNode>(model); }
+
+} // namespace bulkflow::bulk

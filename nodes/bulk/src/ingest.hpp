@@ -1,0 +1,31 @@
+#pragma once
+// The create/upsert data path: stream -> batches -> parallel conversion -> ordered writes,
+// one transaction per batch (or one for all with ensure_atomic), with bounded memory:
+// at most parallel_batches + 1 batches exist at once.
+
+#include "job.hpp"
+
+#include <bulkflow/record.hpp>
+
+#include <functional>
+
+namespace bulkflow::bulk {
+
+struct IngestPlan {
+    const Model* model = nullptr;
+    ConvertOptions convert;
+    /// Writes one group of converted rows inside the open transaction.
+    std::function<WriteCounts(Dialect&, const RowBatch&)> write;
+    /// Called once per batch, inside its transaction, after its rows are written (e.g. the
+    /// atomic_ops of updates); its counts are added to the batch's.
+    std::function<WriteCounts(Dialect&, const ConvertedBatch&)> after_write;
+    /// Resumable: checkpoint key (empty: not resumable).
+    std::string checkpoint_key;
+};
+
+/// Runs the data path; fills `stats`. Throws Error on the first failure under stop (batches
+/// already committed stay committed).
+void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOptions& opt, const IngestPlan& plan,
+            JobStats& stats);
+
+} // namespace bulkflow::bulk

@@ -1,0 +1,88 @@
+#pragma once
+// What every bulk node shares: its options (batching, error strategy, retries, progress,
+// monitoring), its running statistics and the result object of CONTRACT section 6.
+
+#include "convert.hpp"
+
+#include <bulkflow/context.hpp>
+#include <bulkflow/dialect.hpp>
+#include <bulkflow/params.hpp>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace bulkflow::bulk {
+
+enum class ErrorStrategy { stop, continue_, retry_batch };
+
+struct JobOptions {
+    std::size_t batch_size = 1000;
+    ErrorStrategy strategy = ErrorStrategy::stop;
+    std::optional<std::size_t> max_errors;
+    LogLevel error_level = LogLevel::warn;
+    std::string failed_records_file;
+    bool retry_failed_records = false;
+    int max_retries = 3;
+    double retry_delay = 1.0;
+    bool exponential_backoff = true;
+    bool progress = true;
+    std::size_t progress_interval = 1000;
+    std::size_t parallel_batches = 1;
+    bool ensure_atomic = false;
+    bool dry_run = false;
+    bool include_deleted = false;
+    bool confirmed = false;
+    bool monitor_memory = false, monitor_cpu = false, collect_metrics = false, performance_report = false;
+    std::string metrics_file, report_file;
+};
+
+/// Reads and checks the shared options; throws Error(invalid_parameter) naming the parameter.
+JobOptions parse_job_options(const Params& params);
+
+/// Running counts of one node execution and the result object.
+class JobStats {
+public:
+    JobStats(std::string operation, const JobOptions& options);
+
+    std::size_t records_processed = 0, batches = 0;
+    std::size_t inserted = 0, updated = 0, skipped = 0, deleted = 0;
+    std::size_t failures = 0;
+
+    /// Records a failed record: result errors (first 100), failed_records_file, log.
+    void fail_record(Context& ctx, std::size_t index, const boost::json::object& record, const std::string& error);
+    /// Adds per-batch metrics when collect_metrics is on.
+    void batch_metric(std::size_t rows, double seconds);
+    void report_progress(Context& ctx, std::optional<std::size_t> total, bool force = false);
+    [[nodiscard]] double elapsed() const;
+    /// {"success": true, "data": {...}} with the operation's counts plus `extra`.
+    [[nodiscard]] NodeOutput result(const boost::json::object& extra = {});
+
+private:
+    std::string operation_;
+    const JobOptions& opt_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    boost::json::array errors_, metrics_;
+    std::ofstream failed_file_;
+    std::size_t last_progress_ = 0;
+};
+
+/// Opens the database for the run's URL and makes sure the model's table exists.
+std::unique_ptr<Dialect> open_database(Context& ctx, const Model& model);
+
+/// Writes a group of rows, isolating failing rows under error_strategy continue: a row that
+/// fails is recorded (and skipped), the rest of the group is written. Other strategies rethrow.
+using GroupWriter = std::function<WriteCounts(const RowBatch&)>;
+WriteCounts write_isolated(Context& ctx, const RowBatch& rows, const RecordBatch& raw, const JobOptions& opt,
+                           JobStats& stats, const GroupWriter& write);
+
+/// Runs `attempt` (one batch's transaction) with the retry policy: retry_batch or
+/// retry_failed_records retry database (not data) errors max_retries times with backoff.
+void with_retries(Context& ctx, const JobOptions& opt, const std::function<void()>& attempt,
+                  const std::function<void()>& on_failure);
+
+} // namespace bulkflow::bulk

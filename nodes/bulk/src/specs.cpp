@@ -1,0 +1,182 @@
+#include "specs.hpp"
+
+#include <vector>
+
+namespace bulkflow::bulk {
+namespace {
+
+using J = boost::json::value;
+constexpr auto S = Support::supported;
+constexpr auto IGN = Support::ignored;
+constexpr auto PLAN = Support::planned;
+
+struct P {
+    const char* name;
+    ParamType type;
+    std::optional<J> def;
+    const char* doc;
+    Support support = S;
+    const char* note = "";
+};
+
+ParamSpec make(const P& p) {
+    ParamSpec s;
+    s.name = p.name;
+    s.type = p.type;
+    s.default_value = p.def;
+    s.doc = p.doc;
+    s.support = p.support;
+    s.support_note = p.note;
+    return s;
+}
+
+constexpr const char* kNoGc = "C++ has no garbage collector; memory is bounded by batch_size x in-flight batches";
+constexpr const char* kNoCallback = "Python callbacks do not exist in bulkflow; failed records go to failed_records_file and the result's errors";
+constexpr const char* kPg = "PostgreSQL writer (issue #4); the SQLite writer ignores it";
+constexpr const char* kMy = "MySQL/MariaDB writer; the SQLite writer ignores it";
+
+// Parameters every bulk node shares.
+const std::vector<P>& common() {
+    static const std::vector<P> v = {
+        {"batch_size", ParamType::integer, J(1000), "Records per batch; each batch is one transaction."},
+        {"error_strategy", ParamType::string, J("stop"), "stop: fail at the first bad record; continue: isolate and report bad records, store the rest; retry_batch: retry a failing batch (max_retries) then stop."},
+        {"max_errors", ParamType::integer, std::nullopt, "With error_strategy continue: fail the node once more than this many records failed."},
+        {"error_log_level", ParamType::string, J("warning"), "Log level for per-record errors (debug, info, warning, error)."},
+        {"failed_records_file", ParamType::string, std::nullopt, "Write failed records as JSON lines {index, record, error} to this file."},
+        {"failed_records_callback", ParamType::string, std::nullopt, "Callback name for failed records.", IGN, kNoCallback},
+        {"retry_failed_records", ParamType::boolean, J(false), "Retry batches that fail with transient database errors."},
+        {"max_retries", ParamType::integer, J(3), "Retries for a failing batch (retry_batch, retry_failed_records)."},
+        {"retry_delay", ParamType::number, J(1.0), "Seconds before the first retry."},
+        {"retry_backoff", ParamType::string, J("exponential"), "exponential or linear growth of the retry delay."},
+        {"progress_callback", ParamType::boolean, J(true), "Report progress (shown by `bulkflow run --progress`)."},
+        {"progress_interval", ParamType::integer, J(1000), "Report progress every N records."},
+        {"progress_format", ParamType::string, J("both"), "percentage, count or both (the CLI shows both).", IGN, "the CLI display decides the format"},
+        {"parallel_batches", ParamType::integer, J(1), "Batches converted and validated concurrently (SQLite writes them on one connection)."},
+        {"max_workers", ParamType::integer, std::nullopt, "Maximum worker threads for conversion.", PLAN, kPg},
+        {"connection_pool_size", ParamType::integer, std::nullopt, "Connections for parallel writes.", PLAN, kPg},
+        {"load_balancing", ParamType::string, std::nullopt, "round_robin or least_loaded over pooled connections.", PLAN, kPg},
+        {"ensure_atomic", ParamType::boolean, J(false), "All batches in one transaction: all or nothing."},
+        {"dry_run", ParamType::boolean, J(false), "Change nothing; report what would change."},
+        {"streaming", ParamType::boolean, J(true), "Read input as a stream in batches (always on: bulkflow never loads all records)."},
+        {"memory_limit", ParamType::string, std::nullopt, "Maximum memory; bulkflow's memory is bounded by batch_size x in-flight batches.", IGN, "memory is bounded by design"},
+        {"spill_to_disk", ParamType::boolean, std::nullopt, "Use disk when memory is exceeded.", IGN, "never needed: input is streamed"},
+        {"compression", ParamType::boolean, std::nullopt, "Compress data in memory.", IGN, "batches are short-lived and typed"},
+        {"gc_interval", ParamType::integer, std::nullopt, "Garbage collection interval.", IGN, kNoGc},
+        {"auto_cleanup", ParamType::boolean, J(true), "Release connections and temporary files when done (always done)."},
+        {"cleanup_on_failure", ParamType::boolean, J(true), "Roll back the failing batch and release resources on failure (always done)."},
+        {"cleanup_temp_files", ParamType::boolean, J(true), "Remove temporary files (always done)."},
+        {"cleanup_connections", ParamType::boolean, J(true), "Close connections when done (always done)."},
+        {"monitor_memory", ParamType::boolean, J(false), "Add peak memory (peak_rss_mb) to the result."},
+        {"monitor_cpu", ParamType::boolean, J(false), "Add CPU time (cpu_s) to the result."},
+        {"monitor_disk_io", ParamType::boolean, std::nullopt, "Disk I/O monitoring.", PLAN, "not measured yet"},
+        {"monitor_network", ParamType::boolean, std::nullopt, "Network monitoring.", PLAN, "not measured yet"},
+        {"collect_metrics", ParamType::boolean, J(false), "Add per-batch metrics to the result."},
+        {"metrics_interval", ParamType::integer, std::nullopt, "Records between metric samples.", IGN, "metrics are per batch"},
+        {"metrics_file", ParamType::string, std::nullopt, "Write the result's metrics as JSON to this file."},
+        {"track_execution_time", ParamType::boolean, J(true), "duration_s and rows_per_s are always in the result."},
+        {"track_memory_usage", ParamType::boolean, J(false), "Same as monitor_memory."},
+        {"track_io_operations", ParamType::boolean, std::nullopt, "I/O operation counts.", PLAN, "not measured yet"},
+        {"track_batch_performance", ParamType::boolean, J(false), "Same as collect_metrics."},
+        {"benchmark_mode", ParamType::boolean, std::nullopt, "Benchmark mode.", IGN, "use benchmarks/ (ratios against the database's own bulk path)"},
+        {"benchmark_iterations", ParamType::integer, std::nullopt, "Benchmark iterations.", IGN, "use benchmarks/"},
+        {"benchmark_warmup", ParamType::integer, std::nullopt, "Benchmark warm-up records.", IGN, "use benchmarks/"},
+        {"performance_report", ParamType::boolean, J(false), "Write a performance report (report_file)."},
+        {"report_format", ParamType::string, J("json"), "Report format: json."},
+        {"report_file", ParamType::string, std::nullopt, "Where performance_report writes."},
+        {"stream_buffer_size", ParamType::integer, std::nullopt, "Records buffered from the stream.", IGN, "batch_size decides the buffer"},
+        {"stream_timeout", ParamType::number, std::nullopt, "Stream read timeout.", IGN, "sources are files and arrays, not live streams"},
+        {"process_immediately", ParamType::boolean, std::nullopt, "Process records on arrival.", IGN, "batches are written as soon as they are full"},
+        {"max_latency", ParamType::number, std::nullopt, "Maximum latency.", IGN, "batches are written as soon as they are full"},
+        {"priority", ParamType::string, std::nullopt, "Scheduling priority.", IGN, "the runtime has no priorities"},
+        {"publish_events", ParamType::boolean, std::nullopt, "Publish change events.", PLAN, "no event bus yet"},
+        {"event_topic", ParamType::string, std::nullopt, "Event topic.", PLAN, "no event bus yet"},
+        {"event_format", ParamType::string, std::nullopt, "Event format.", PLAN, "no event bus yet"},
+        {"include_deleted", ParamType::boolean, J(false), "Also touch soft-deleted rows (models with soft_delete)."},
+        {"confirmed", ParamType::boolean, J(false), "Allow an update or delete with an empty filter (every row)."},
+    };
+    return v;
+}
+
+const std::vector<P>& create_like() {
+    static const std::vector<P> v = {
+        {"validate_data", ParamType::boolean, J(true), "Validate records against the model and validation_rules."},
+        {"validation_rules", ParamType::object, std::nullopt, "Per-field rules: {field: {min, max, min_length, max_length, pattern, choices, required}}."},
+        {"skip_validation", ParamType::boolean, J(false), "Skip validation_rules (types are still checked: the database needs them)."},
+        {"transform_data", ParamType::boolean, J(true), "Apply transformation_rules."},
+        {"transformation_rules", ParamType::object, std::nullopt, "Per-field expressions evaluated on each record, e.g. {price: \"price * 1.1\", category: \"category.lower()\"}."},
+        {"preserve_ids", ParamType::boolean, J(false), "Store the records' own ids (id sequences are advanced afterwards)."},
+        {"migration_mode", ParamType::boolean, J(false), "Same as preserve_ids plus disable_triggers."},
+        {"verify_migration", ParamType::boolean, J(false), "After loading, read back verification_sample records and compare verification_fields.", PLAN, "not built yet"},
+        {"verification_sample", ParamType::integer, J(1000), "Records compared by verify_migration.", PLAN, "not built yet"},
+        {"verification_fields", ParamType::array, std::nullopt, "Fields compared by verify_migration (default: all).", PLAN, "not built yet"},
+        {"resumable", ParamType::boolean, J(false), "Checkpoint progress in the database, in the same transaction as each batch, so a re-run stores every record exactly once."},
+        {"checkpoint_interval", ParamType::integer, std::nullopt, "Records between checkpoints (rounded to whole batches)."},
+        {"checkpoint_file", ParamType::string, std::nullopt, "Checkpoint key; bulkflow keeps checkpoints in the database table bulkflow_checkpoints, not in a file, so they commit atomically with the data."},
+        {"use_copy", ParamType::boolean, J(true), "Use PostgreSQL COPY.", PLAN, kPg},
+        {"copy_options", ParamType::object, std::nullopt, "COPY format, delimiter, null_string.", PLAN, kPg},
+        {"disable_triggers", ParamType::boolean, J(false), "Disable triggers during the load.", PLAN, kPg},
+        {"disable_indexes", ParamType::boolean, J(false), "Drop secondary indexes during the load and rebuild them.", PLAN, kPg},
+        {"disable_foreign_keys", ParamType::boolean, J(false), "Skip foreign key checks during the load."},
+        {"disable_autocommit", ParamType::boolean, J(true), "Manual transaction control (always on: one transaction per batch)."},
+        {"use_load_data", ParamType::boolean, J(true), "Use LOAD DATA LOCAL INFILE.", PLAN, kMy},
+        {"mysql_options", ParamType::object, std::nullopt, "LOAD DATA options.", PLAN, kMy},
+    };
+    return v;
+}
+
+void add(NodeSpec& s, const std::vector<P>& ps) {
+    for (const auto& p : ps) s.params.push_back(make(p));
+}
+
+} // namespace
+
+NodeSpec bulk_spec(const std::string& model, Operation op) {
+    NodeSpec s;
+    s.type = model + "Bulk" + std::string(operation_name(op)) + "Node";
+    s.outputs = {"success", "data"};
+    switch (op) {
+    case Operation::create:
+        s.doc = "Bulk-insert records into model " + model + "'s table.";
+        add(s, {{"data", ParamType::records, std::nullopt, "Records: a list of objects or a record stream (<<read.records>>)."},
+                {"conflict_resolution", ParamType::string, J("error"), "On a duplicate key: error (fail the record), skip (keep the stored row), update (overwrite it)."},
+                {"conflict_fields", ParamType::array, std::nullopt, "Unique key checked for conflicts (default: id)."},
+                {"include_relationships", ParamType::array, std::nullopt, "Relationship names whose nested records are created too.", PLAN, "nested_create is not built yet; records with nested keys are rejected"},
+                {"relationship_strategy", ParamType::string, J("nested_create"), "nested_create: insert nested records with the parent's id as foreign key.", PLAN, "not built yet"}});
+        add(s, create_like());
+        break;
+    case Operation::upsert:
+        s.doc = "Insert records or update the stored ones with the same id (every record needs an id).";
+        add(s, {{"data", ParamType::records, std::nullopt, "Records with an id: a list of objects or a record stream."},
+                {"conflict_resolution", ParamType::string, J("update"), "update: overwrite the stored row; skip or ignore: keep it."},
+                {"unique_fields", ParamType::array, std::nullopt, "Removed in v0.7.1: conflicts are always detected on id."}});
+        add(s, create_like());
+        break;
+    case Operation::update:
+        s.doc = "Update " + model + " rows: by filter with field expressions, or by id from a list of records.";
+        add(s, {{"filter", ParamType::object, std::nullopt, "Rows to update: {field: value | {$op: value}}, $and/$or/$not."},
+                {"fields", ParamType::any, std::nullopt, "Object {field: value or expression} applied to the filtered rows, or a list of records with id (and atomic_ops)."},
+                {"data", ParamType::records, std::nullopt, "A list or stream of records with id; same as the list form of fields."},
+                {"return_updated", ParamType::boolean, J(false), "Return the updated rows in data.records."},
+                {"validate_data", ParamType::boolean, J(true), "Validate values against the model and validation_rules."},
+                {"validation_rules", ParamType::object, std::nullopt, "Per-field rules, as for create."}});
+        break;
+    case Operation::remove:
+        s.doc = "Delete " + model + " rows by filter or ids, with dry runs, limits, confirmation and backups.";
+        add(s, {{"filter", ParamType::object, std::nullopt, "Rows to delete: {field: value | {$op: value}}, $and/$or/$not."},
+                {"ids", ParamType::array, std::nullopt, "Ids of the rows to delete."},
+                {"soft_delete", ParamType::boolean, std::nullopt, "Set deleted_at instead of deleting (default on models with soft_delete)."},
+                {"hard_delete", ParamType::boolean, J(false), "Delete rows even on a soft_delete model."},
+                {"cascade", ParamType::array, std::nullopt, "Relationship names whose child rows are deleted too."},
+                {"max_delete_count", ParamType::integer, std::nullopt, "Fail, deleting nothing, if more rows match."},
+                {"confirm_delete", ParamType::boolean, J(false), "Ask for confirmation with the row count (CLI: prompt, or --yes)."},
+                {"backup_before_delete", ParamType::boolean, J(false), "Write the rows to backup_location (JSON lines) before deleting."},
+                {"backup_location", ParamType::string, std::nullopt, "Backup file path."},
+                {"cleanup_related", ParamType::boolean, J(false), "Same as cascade over every has_one/has_many relationship."},
+                {"cleanup_files", ParamType::boolean, std::nullopt, "Delete files referenced by rows.", IGN, "rows do not reference files in bulkflow models"}});
+        break;
+    }
+    add(s, common());
+    return s;
+}
+
+} // namespace bulkflow::bulk

@@ -1,0 +1,185 @@
+// <Model>BulkUpdateNode: by filter with {field: value | expression}, or by id from a list (or
+// stream) of records, optionally with atomic_ops {"field": {"$inc": n} | {"$mul": n}}.
+
+#include "catalog.hpp"
+#include "ingest.hpp"
+#include "nodes.hpp"
+#include "selection.hpp"
+
+#include <bulkflow/error.hpp>
+#include <bulkflow/validation.hpp>
+
+namespace bulkflow::bulk {
+namespace {
+
+const Field& settable_field(const Model& m, std::string_view name, const char* param) {
+    const Field* f = m.find(name);
+    if (!f) {
+        std::vector<std::string> names;
+        for (const auto& x : m.fields) names.push_back(x.name);
+        std::string msg = "unknown field '" + std::string(name) + "' of model '" + m.name + "'";
+        if (auto s = closest_match(name, names); !s.empty()) msg += " (did you mean '" + s + "'?)";
+        Params::fail(param, msg);
+    }
+    if (f->name == "id" || f->name == "deleted_at" || f->name == "created_at")
+        Params::fail(param, "field '" + f->name + "' cannot be updated");
+    return *f;
+}
+
+// " SET a = ?, b = <expr>, updated_at = now" for the dict form of `fields`.
+SqlFragment set_clause(const Model& m, const SqlFlavor& q, const boost::json::object& fields, std::size_t& next) {
+    SqlFragment s{" SET ", {}};
+    bool first = true;
+    for (const auto& kv : fields) {
+        const Field& f = settable_field(m, kv.key(), "fields");
+        s.sql += (first ? "" : ", ") + q.quote_identifier(f.name) + " = ";
+        first = false;
+        const auto& v = kv.value();
+        if (classify_update_value(v, m) == UpdateValueKind::expression) {
+            std::string text = v.is_object() ? std::string(v.at("$expr").as_string()) : std::string(v.as_string());
+            append(s, Expr::parse(text, m).to_assignment_sql(f, q, next));
+        } else {
+            const auto& lit = v.is_object() && v.get_object().contains("$literal") ? v.at("$literal") : v;
+            SqlValue value;
+            try {
+                value = convert_value(f, lit);
+            } catch (const Error& e) {
+                Params::fail("fields", e.what());
+            }
+            s.sql += q.placeholder(next++);
+            s.binds.push_back(std::move(value));
+        }
+    }
+    if (!fields.contains("updated_at"))
+        s.sql += std::string(first ? "" : ", ") + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
+    return s;
+}
+
+// One UPDATE per record with atomic_ops: SET f = f + n (or * n) WHERE id = ?.
+WriteCounts apply_atomic_ops(Dialect& db, const Model& m, const ConvertedBatch& batch, const std::string& soft_where) {
+    const auto& q = db.flavor();
+    WriteCounts counts;
+    for (const auto& [index, nested] : batch.nested) {
+        const auto* ops = nested.if_contains("atomic_ops");
+        if (!ops) continue;
+        if (!ops->is_object()) throw Error(ErrorCode::invalid_data, "record " + std::to_string(index) + ": atomic_ops must be an object");
+        // The record's id: find its row among the converted groups.
+        const SqlValue* id = nullptr;
+        for (const auto& g : batch.groups)
+            for (std::size_t r = 0; r < g.rows() && !id; ++r)
+                if (g.record_index(r) == index) id = &g.at(r, g.column_of("id"));
+        if (!id) continue;  // the record itself was rejected
+        std::size_t next = 1;
+        SqlFragment s{"UPDATE " + q.quote_identifier(m.table) + " SET ", {}};
+        for (const auto& op : ops->get_object()) {
+            const Field& f = settable_field(m, op.key(), "atomic_ops");
+            if (!op.value().is_object() || op.value().get_object().size() != 1)
+                throw Error(ErrorCode::invalid_data, "record " + std::to_string(index) + ": atomic_ops." + f.name + " must be {\"$inc\": n} or {\"$mul\": n}");
+            const auto& [name, amount] = *op.value().get_object().begin();
+            if (!amount.is_number() || (name != "$inc" && name != "$mul"))
+                throw Error(ErrorCode::invalid_data, "record " + std::to_string(index) + ": atomic_ops." + f.name + " must be {\"$inc\": n} or {\"$mul\": n} with a number");
+            // The amount is a JSON number re-serialised into our own expression parser, never into SQL.
+            auto expr = Expr::parse(f.name + (name == "$inc" ? " + (" : " * (") + boost::json::serialize(amount) + ")", m);
+            s.sql += q.quote_identifier(f.name) + " = ";
+            append(s, expr.to_assignment_sql(f, q, next));
+            s.sql += ", ";
+        }
+        s.sql += q.quote_identifier("updated_at") + " = " + q.current_timestamp() + " WHERE " + q.quote_identifier("id") + " = " + q.placeholder(next++);
+        s.binds.push_back(*id);
+        if (!soft_where.empty()) s.sql += " AND " + soft_where;
+        counts.updated += db.execute(s);
+    }
+    return counts;
+}
+
+class BulkUpdateNode final : public Node {
+public:
+    explicit BulkUpdateNode(std::string model) : model_(std::move(model)) {}
+
+    NodeOutput run(Context& ctx, const Params& p) override {
+        ModelCatalog catalog(ctx.models());
+        const Model& m = catalog.at(model_);
+        const JobOptions opt = parse_job_options(p);
+        const Param* fields = p.find("fields");
+        const bool dict_form = fields && !fields->is_stream() && fields->json().is_object();
+        if (dict_form) return update_by_filter(ctx, p, m, opt, fields->json().get_object());
+        const bool has_fields = fields && (fields->is_stream() || !fields->json().is_null());
+        StreamPtr records = has_fields ? p.records("fields") : p.records("data");
+        if (!records) Params::fail("fields", "is required: an object {field: value} with a filter, or a list of records with id");
+        if (p.json("filter")) Params::fail("filter", "applies to the object form of fields; a list of records selects rows by id");
+        return update_by_records(ctx, p, m, opt, *records);
+    }
+
+private:
+    NodeOutput update_by_filter(Context& ctx, const Params& p, const Model& m, const JobOptions& opt,
+                                const boost::json::object& fields) {
+        if (fields.empty()) Params::fail("fields", "is empty: name at least one field to set");
+        const Selection sel = make_selection(m, p.json("filter"), nullptr, opt.include_deleted);
+        if (sel.selects_everything() && !opt.confirmed) refuse_everything(m, "update");
+        JobStats stats("bulk_update", opt);
+        auto db = open_database(ctx, m);
+        const auto& q = db->flavor();
+        std::size_t next = 1;
+        SqlFragment stmt{"UPDATE " + q.quote_identifier(m.table), {}};
+        append(stmt, set_clause(m, q, fields, next));  // validates every field before anything runs
+        append(stmt, sel.where(m, q, next));
+        if (opt.dry_run) {
+            const std::size_t n = count_rows(*db, m, sel);
+            stats.records_processed = n;
+            return stats.result({{"dry_run", true}, {"would_update", n}, {"sample_ids", select_ids(*db, m, sel, 10)}, {"updated", 0}});
+        }
+        db->begin();
+        try {
+            boost::json::array ids;
+            if (p.get_bool("return_updated", false)) ids = select_ids(*db, m, sel, 0);
+            const std::size_t n = db->execute(stmt);
+            boost::json::object extra{{"updated", n}};
+            if (p.get_bool("return_updated", false)) {
+                const boost::json::value id_list(ids);
+                Selection by_id = make_selection(m, nullptr, &id_list, true);
+                boost::json::array rows;
+                for (auto& r : select_rows(*db, m, by_id)) rows.push_back(std::move(r));
+                extra["records"] = std::move(rows);
+            }
+            db->commit();
+            stats.records_processed = n;
+            stats.updated = n;
+            ++stats.batches;
+            return stats.result(extra);
+        } catch (...) {
+            db->rollback();
+            throw;
+        }
+    }
+
+    NodeOutput update_by_records(Context& ctx, const Params& p, const Model& m, const JobOptions& opt, const RecordStream& records) {
+        IngestPlan plan;
+        plan.model = &m;
+        plan.convert.ids = ConvertOptions::Ids::require;
+        plan.convert.fill_defaults = false;
+        plan.convert.check_required = false;
+        plan.convert.nested = {"atomic_ops"};
+        if (p.get_bool("validate_data", true)) plan.convert.rules = parse_rules(m, p.json("validation_rules"));
+        JobStats stats("bulk_update", opt);
+        auto db = open_database(ctx, m);
+        const std::string soft_sql =
+            m.soft_delete && !opt.include_deleted ? db->flavor().quote_identifier("deleted_at") + " IS NULL" : std::string();
+        plan.write = [&](Dialect& d, const RowBatch& rows) {
+            if (rows.columns().size() <= 1) return WriteCounts{};  // only an id: atomic_ops alone
+            return WriteCounts{0, d.update_rows(m, rows, soft_sql), 0};
+        };
+        plan.after_write = [&](Dialect& d, const ConvertedBatch& batch) { return apply_atomic_ops(d, m, batch, soft_sql); };
+        ingest(ctx, *db, records, opt, plan, stats);
+        boost::json::object extra{{"updated", stats.updated}};
+        if (opt.dry_run) extra["dry_run"] = true;
+        return stats.result(extra);
+    }
+
+    std::string model_;
+};
+
+} // namespace
+
+std::unique_ptr<Node> make_update_node(const std::string& model) { return std::make_unique<BulkUpdateNode>(model); }
+
+} // namespace bulkflow::bulk

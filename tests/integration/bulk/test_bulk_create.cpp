@@ -1,0 +1,157 @@
+#include "bulk_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace bulkflow;
+using namespace bulkflow::test;
+using Catch::Matchers::Contains;
+
+TEST_CASE("bulk create stores every record in batches and reports exact counts", "[bulk][create]") {
+    BulkDb db("create_basic");
+    auto d = db.run_node("ProductBulkCreateNode", {{"data", products(100)}, {"batch_size", 25}});
+    CHECK(d.at("operation").as_string() == "bulk_create");
+    CHECK(d.at("records_processed").as_int64() == 100);
+    CHECK(d.at("success_count").as_int64() == 100);
+    CHECK(d.at("failure_count").as_int64() == 0);
+    CHECK(d.at("inserted").as_int64() == 100);
+    CHECK(d.at("batches").as_int64() == 4);
+    CHECK(d.at("batch_size").as_int64() == 25);
+    CHECK(d.contains("duration_s"));
+    CHECK(d.contains("rows_per_s"));
+    CHECK(db.count() == 100);
+    CHECK(db.scalar("SELECT price FROM products WHERE name = 'Product 7'") == "70.50");
+    CHECK(db.scalar("SELECT active FROM products WHERE name = 'Product 7'") == "1");  // default
+    CHECK(db.scalar("SELECT COUNT(*) FROM products WHERE created_at IS NULL OR updated_at IS NULL") == "0");
+}
+
+TEST_CASE("the generated node types appear for each model", "[bulk][registry]") {
+    LocalRuntime rt;
+    boost::json::object models{{"Product", boost::json::parse(kProductModel)}};
+    auto names = rt.registry().type_names(models);
+    for (const char* t : {"ProductBulkCreateNode", "ProductBulkUpdateNode", "ProductBulkDeleteNode", "ProductBulkUpsertNode"})
+        CHECK(std::find(names.begin(), names.end(), t) != names.end());
+    CHECK(rt.registry().find("ProductBulkCreateNode", {}) == nullptr);  // no such model: no node
+    auto spec = rt.registry().find("ProductBulkCreateNode", models)->spec();
+    REQUIRE(spec.find("use_copy"));
+    CHECK(spec.find("use_copy")->support == Support::planned);
+    CHECK(spec.find("gc_interval")->support == Support::ignored);
+}
+
+TEST_CASE("decimals are exact and timestamps with offsets become the right UTC instant", "[bulk][types]") {
+    BulkDb db("types");
+    boost::json::array data{
+        {{"name", "a"}, {"price", "12345678.91"}, {"created", "2024-01-01T12:00:00+05:30"}},
+        {{"name", "b"}, {"price", 0.1}, {"created", "2024-01-01T12:00:00Z"}},
+        {{"name", "c"}, {"price", "-0.5"}, {"created", "2024-01-01T12:00:00.123456"}},
+        {{"name", "d"}, {"price", 19.99}, {"created", "2024-02-29"}},
+    };
+    db.run_node("ProductBulkCreateNode", {{"data", data}});
+    auto rows = db.query("SELECT name, price, created FROM products ORDER BY name");
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[0][1] == "12345678.91");
+    CHECK(rows[0][2] == "2024-01-01T06:30:00.000000Z");
+    CHECK(rows[1][1] == "0.10");
+    CHECK(rows[1][2] == "2024-01-01T12:00:00.000000Z");
+    CHECK(rows[2][1] == "-0.50");
+    CHECK(rows[2][2] == "2024-01-01T12:00:00.123456Z");
+    CHECK(rows[3][1] == "19.99");
+    CHECK(rows[3][2] == "2024-02-29T00:00:00.000000Z");
+}
+
+TEST_CASE("hostile strings round-trip unchanged; empty string and NULL differ", "[bulk][types]") {
+    BulkDb db("strings");
+    const std::vector<std::string> names = {"tab\there", "new\nline\r\n", "quote ' \" `", "back\\slash", "\\N",
+                                            "emoji 😀☕", "", "a,b;c", "NULL"};
+    boost::json::array data;
+    for (const auto& n : names) data.push_back({{"name", n}, {"category", nullptr}});
+    data.push_back({{"name", "with empty category"}, {"category", ""}});
+    db.run_node("ProductBulkCreateNode", {{"data", data}});
+    auto rows = db.query("SELECT name, category FROM products ORDER BY id");
+    REQUIRE(rows.size() == names.size() + 1);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        CHECK(rows[i][0] == names[i]);
+        CHECK_FALSE(rows[i][1].has_value());
+    }
+    CHECK(rows.back()[1] == std::string(""));
+}
+
+TEST_CASE("a CSV file streams into the table through <<read.records>>", "[bulk][create][csv]") {
+    BulkDb db("csv");
+    auto csv = db.file("products.csv");
+    std::ofstream(csv) << "name,price,category,stock\n\"Lamp, desk\",19.99,electronics,3\n\"Mug \"\"XL\"\"\",7.00,kitchen,\n";
+    WorkflowBuilder b;
+    b.add_node("CSVReaderNode", "read", {{"path", csv.string()}, {"null_values", boost::json::array{""}}});
+    b.add_node("ProductBulkCreateNode", "load", {{"data", "<<read.records>>"}, {"batch_size", 1}});
+    auto res = db.run(std::move(b));
+    CHECK(res.results["load"].at("data").at("success_count").as_int64() == 2);
+    CHECK(res.results["read"].at("records").at("records_read").as_int64() == 2);
+    CHECK(db.scalar("SELECT name FROM products WHERE category = 'kitchen'") == "Mug \"XL\"");
+    CHECK(db.scalar("SELECT stock FROM products WHERE category = 'kitchen'") == "NULL");  // explicit null is kept, not defaulted
+}
+
+TEST_CASE("conflict_resolution skip and update on a unique key", "[bulk][create]") {
+    BulkDb db("conflicts");
+    db.add_model("Sku", R"({"fields": {"code": {"type": "str", "unique": true}, "qty": "int"}})");
+    db.run_node("SkuBulkCreateNode", {{"data", boost::json::array{{{"code", "a"}, {"qty", 1}}, {{"code", "b"}, {"qty", 2}}}}});
+    auto skip = db.run_node("SkuBulkCreateNode", {{"data", boost::json::array{{{"code", "a"}, {"qty", 9}}, {{"code", "c"}, {"qty", 3}}}},
+                                                  {"conflict_resolution", "skip"}});
+    CHECK(skip.at("inserted").as_int64() == 1);
+    CHECK(skip.at("skipped").as_int64() == 1);
+    CHECK(db.scalar("SELECT qty FROM skus WHERE code = 'a'") == "1");
+    auto upd = db.run_node("SkuBulkCreateNode", {{"data", boost::json::array{{{"code", "a"}, {"qty", 9}}, {{"code", "d"}, {"qty", 4}}}},
+                                                 {"conflict_resolution", "update"}, {"conflict_fields", boost::json::array{"code"}}});
+    CHECK(upd.at("inserted").as_int64() == 1);
+    CHECK(upd.at("updated").as_int64() == 1);
+    CHECK(db.scalar("SELECT qty FROM skus WHERE code = 'a'") == "9");
+    CHECK(db.count("skus") == 4);
+    auto e = run_error(db, "SkuBulkCreateNode", {{"data", boost::json::array{{{"code", "a"}, {"qty", 1}}}}});
+    CHECK(e.code() == ErrorCode::constraint_violation);
+    CHECK_THAT(std::string(e.what()), Contains("record 0"));
+}
+
+TEST_CASE("preserve_ids keeps ids and later inserts get fresh ones", "[bulk][create]") {
+    BulkDb db("preserve");
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"id", 100}, {"name", "x"}}, {{"id", 7}, {"name", "y"}}}},
+                                          {"preserve_ids", true}});
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "z"}}}}});
+    CHECK(db.scalar("SELECT id FROM products WHERE name = 'x'") == "100");
+    CHECK(std::stoll(db.scalar("SELECT id FROM products WHERE name = 'z'")) > 100);
+}
+
+TEST_CASE("without preserve_ids the records' ids are not used", "[bulk][create]") {
+    BulkDb db("no_preserve");
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"id", 500}, {"name", "x"}}}}});
+    CHECK(db.scalar("SELECT id FROM products") == "1");
+}
+
+TEST_CASE("validation_rules and transformation_rules", "[bulk][create]") {
+    BulkDb db("rules");
+    auto d = db.run_node("ProductBulkCreateNode",
+                         {{"data", boost::json::array{{{"name", "ok"}, {"price", "10.00"}, {"category", "BOOKS"}},
+                                                      {{"name", "cheap"}, {"price", "0.00"}, {"category", "x"}}}},
+                          {"validation_rules", {{"price", {{"min", 0.01}, {"max", 10000}}}}},
+                          {"transformation_rules", {{"price", "price * 1.1"}, {"category", "category.lower()"}}},
+                          {"error_strategy", "continue"}});
+    CHECK(d.at("success_count").as_int64() == 1);
+    CHECK(d.at("failure_count").as_int64() == 1);
+    CHECK_THAT(std::string(d.at("errors").at(0).at("error").as_string()), Contains("price") && Contains("minimum"));
+    CHECK(db.scalar("SELECT price || '/' || category FROM products") == "11.00/books");
+}
+
+TEST_CASE("a model from a builder and a stream from JSON lines", "[bulk][create]") {
+    BulkDb db("jsonl");
+    auto path = db.file("events.jsonl");
+    std::ofstream(path) << R"({"kind": "a", "at": "2024-01-15T10:30:00Z", "payload": {"x": [1, 2]}})" << "\n"
+                        << R"({"kind": "b", "at": "2024-01-15T11:45:00+01:00", "payload": null})" << "\n";
+    db.add_model("Event", R"({"fields": {"kind": "str", "at": "datetime", "payload": "json"}})");
+    WorkflowBuilder b;
+    b.add_model("Event", boost::json::parse(R"({"fields": {"kind": "str", "at": "datetime", "payload": "json"}})"));
+    b.add_node("JSONReaderNode", "read", {{"path", path.string()}});
+    b.add_node("EventBulkCreateNode", "load", {{"data", "<<read.records>>"}});
+    auto res = db.run(std::move(b));
+    CHECK(res.results["load"].at("data").at("inserted").as_int64() == 2);
+    CHECK(db.scalar("SELECT at FROM events WHERE kind = 'b'") == "2024-01-15T10:45:00.000000Z");
+    CHECK(boost::json::parse(db.scalar("SELECT payload FROM events WHERE kind = 'a'")) == boost::json::parse(R"({"x":[1,2]})"));
+}

@@ -1,0 +1,123 @@
+#include "bulk_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace bulkflow;
+using namespace bulkflow::test;
+using Catch::Matchers::Contains;
+
+namespace {
+// 10 records; 3 bad: a missing required name (index 2), a non-numeric price (5), a duplicate
+// unique code that only the database detects (8).
+boost::json::array mixed() {
+    boost::json::array a;
+    for (int i = 0; i < 10; ++i) {
+        boost::json::object r{{"code", "c" + std::to_string(i)}, {"name", "n" + std::to_string(i)}, {"price", "1.00"}};
+        if (i == 2) r.erase("name");
+        if (i == 5) r["price"] = "abc";
+        if (i == 8) r["code"] = "c1";
+        a.push_back(r);
+    }
+    return a;
+}
+const char* kCoded = R"({"fields": {"code": {"type": "str", "unique": true}, "name": {"type": "str", "required": true}, "price": "decimal"}})";
+} // namespace
+
+TEST_CASE("error_strategy continue isolates bad records and stores the rest", "[bulk][errors]") {
+    BulkDb db("errors_continue");
+    db.add_model("Coded", kCoded);
+    auto failed = db.file("failed.jsonl");
+    auto d = db.run_node("CodedBulkCreateNode", {{"data", mixed()}, {"batch_size", 4}, {"error_strategy", "continue"},
+                                                 {"failed_records_file", failed.string()}});
+    CHECK(d.at("records_processed").as_int64() == 10);
+    CHECK(d.at("success_count").as_int64() == 7);
+    CHECK(d.at("failure_count").as_int64() == 3);
+    CHECK(d.at("inserted").as_int64() == 7);
+    auto errs = d.at("errors").as_array();
+    REQUIRE(errs.size() == 3);
+    CHECK(errs[0].at("index").as_int64() == 2);
+    CHECK_THAT(std::string(errs[0].at("error").as_string()), Contains("'name' is required"));
+    CHECK(errs[1].at("index").as_int64() == 5);
+    CHECK_THAT(std::string(errs[1].at("error").as_string()), Contains("price"));
+    CHECK(errs[2].at("index").as_int64() == 8);
+    CHECK_THAT(std::string(errs[2].at("error").as_string()), Contains("UNIQUE"));
+    CHECK(d.at("failed_records_file").as_string() == failed.string());
+    CHECK(db.count("codeds") == 7);
+    CHECK(db.count("codeds", "code = 'c9'") == 1);  // after the failing row in the same batch
+    std::ifstream in(failed);
+    std::string line;
+    std::vector<boost::json::object> lines;
+    while (std::getline(in, line)) lines.push_back(boost::json::parse(line).as_object());
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[2].at("index").as_int64() == 8);
+    CHECK(lines[2].at("record").at("code").as_string() == "c1");
+}
+
+TEST_CASE("max_errors stops a continuing load", "[bulk][errors]") {
+    BulkDb db("errors_max");
+    db.add_model("Coded", kCoded);
+    auto e = run_error(db, "CodedBulkCreateNode", {{"data", mixed()}, {"batch_size", 4}, {"error_strategy", "continue"}, {"max_errors", 1}});
+    CHECK_THAT(std::string(e.what()), Contains("max_errors"));
+}
+
+TEST_CASE("error_strategy stop fails at the first bad record, keeping committed batches", "[bulk][errors]") {
+    BulkDb db("errors_stop");
+    db.add_model("Coded", kCoded);
+    auto e = run_error(db, "CodedBulkCreateNode", {{"data", mixed()}, {"batch_size", 2}});
+    CHECK(e.code() == ErrorCode::invalid_data);
+    CHECK_THAT(std::string(e.what()), Contains("record 2"));
+    CHECK(db.count("codeds") == 2);  // batch [0,1] committed; batch [2,3] not written
+}
+
+TEST_CASE("ensure_atomic: all or nothing", "[bulk][errors]") {
+    BulkDb db("errors_atomic");
+    db.add_model("Coded", kCoded);
+    auto e = run_error(db, "CodedBulkCreateNode", {{"data", mixed()}, {"batch_size", 2}, {"ensure_atomic", true}});
+    CHECK(db.count("codeds") == 0);
+}
+
+TEST_CASE("resumable: a re-run after a failure stores every record exactly once", "[bulk][resume]") {
+    BulkDb db("resume");
+    db.add_model("Coded", kCoded);
+    auto data = mixed();
+    data[2].as_object()["name"] = "fixed";  // only index 5 is bad now (index 8 duplicates c1)
+    data[8].as_object()["code"] = "c8";
+    auto broken = data;
+    broken[5].as_object()["price"] = "abc";
+    auto e = run_error(db, "CodedBulkCreateNode", {{"data", broken}, {"batch_size", 2}, {"resumable", true}, {"checkpoint_file", "k1"}});
+    CHECK(db.count("codeds") == 4);  // batches [0,1] [2,3] committed with their checkpoint
+    data[5].as_object()["price"] = "5.00";
+    auto d = db.run_node("CodedBulkCreateNode", {{"data", data}, {"batch_size", 2}, {"resumable", true}, {"checkpoint_file", "k1"}});
+    CHECK(d.at("inserted").as_int64() == 6);
+    CHECK(d.at("records_processed").as_int64() == 10);
+    CHECK(db.count("codeds") == 10);
+    CHECK(db.count("codeds", "price = '5.00'") == 1);
+    CHECK(db.count("bulkflow_checkpoints") == 0);  // cleared after success
+}
+
+TEST_CASE("unknown fields in records are rejected with a suggestion", "[bulk][errors]") {
+    BulkDb db("errors_unknown");
+    auto d = db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "a"}, {"prise", "1.00"}}}}, {"error_strategy", "continue"}});
+    CHECK(d.at("failure_count").as_int64() == 1);
+    CHECK_THAT(std::string(d.at("errors").at(0).at("error").as_string()), Contains("unknown field 'prise'") && Contains("did you mean 'price'"));
+}
+
+TEST_CASE("bad parameters fail with the parameter named", "[bulk][errors]") {
+    BulkDb db("errors_params");
+    auto e = run_error(db, "ProductBulkCreateNode", {{"data", products(1)}, {"batch_size", 0}});
+    CHECK(e.code() == ErrorCode::invalid_parameter);
+    CHECK_THAT(std::string(e.what()), Contains("batch_size"));
+    auto e2 = run_error(db, "ProductBulkCreateNode", {{"data", products(1)}, {"validation_rules", {{"price", {{"minimum", 1}}}}}});
+    CHECK_THAT(std::string(e2.what()), Contains("unknown rule 'minimum'") && Contains("did you mean 'min'"));
+}
+
+TEST_CASE("an existing table that does not fit the model is an error, never altered", "[bulk][schema]") {
+    BulkDb db("schema");
+    db.run_node("ProductBulkCreateNode", {{"data", products(1)}});
+    db.add_model("Product2", R"({"table": "products", "fields": {"name": "str", "colour": "str"}})");
+    auto e = run_error(db, "Product2BulkCreateNode", {{"data", boost::json::array{{{"name", "x"}}}}});
+    CHECK_THAT(std::string(e.what()), Contains("no column 'colour'"));
+    CHECK(db.count() == 1);
+}

@@ -1,0 +1,121 @@
+#include "bulk_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace bulkflow;
+using namespace bulkflow::test;
+using Catch::Matchers::Contains;
+
+namespace {
+void seed(BulkDb& db) {
+    boost::json::array data{
+        {{"name", "p1"}, {"price", "10.00"}, {"category", "electronics"}, {"stock", 5}, {"active", true}},
+        {{"name", "p2"}, {"price", "20.00"}, {"category", "electronics"}, {"stock", 50}, {"active", true}},
+        {{"name", "p3"}, {"price", "30.00"}, {"category", "clothing"}, {"stock", 2}, {"active", false}},
+        {{"name", "p4"}, {"price", "19.99"}, {"category", "books"}, {"stock", 1}, {"active", true}},
+    };
+    db.run_node("ProductBulkCreateNode", {{"data", data}});
+}
+} // namespace
+
+TEST_CASE("update by filter with expressions and literals", "[bulk][update]") {
+    BulkDb db("update_filter");
+    seed(db);
+    auto d = db.run_node("ProductBulkUpdateNode",
+                         {{"filter", {{"category", "electronics"}}},
+                          {"fields", {{"price", "price * 0.9"}, {"updated_at", ":current_timestamp"}, {"category", "cat-c3"}}}});
+    CHECK(d.at("updated").as_int64() == 2);
+    CHECK(db.scalar("SELECT group_concat(price, ',') FROM (SELECT price FROM products WHERE name IN ('p1','p2') ORDER BY name)") == "9.00,18.00");
+    CHECK(db.count("products", "category = 'cat-c3'") == 2);
+    CHECK(db.scalar("SELECT price FROM products WHERE name = 'p3'") == "30.00");
+}
+
+TEST_CASE("restock with $lt, $in and booleans; :current_date", "[bulk][update]") {
+    BulkDb db("update_restock");
+    db.add_model("Item", R"({"fields": {"name": "str", "stock": "int", "category": "str", "active": "bool",
+                             "restock_date": "date", "status": "str"}})");
+    db.run_node("ItemBulkCreateNode", {{"data", boost::json::array{
+        {{"name", "a"}, {"stock", 5}, {"category", "electronics"}, {"active", true}},
+        {{"name", "b"}, {"stock", 50}, {"category", "electronics"}, {"active", true}},
+        {{"name", "c"}, {"stock", 2}, {"category", "clothing"}, {"active", false}},
+        {{"name", "d"}, {"stock", 1}, {"category", "books"}, {"active", true}}}}});
+    auto d = db.run_node("ItemBulkUpdateNode",
+                         {{"filter", {{"stock", {{"$lt", 10}}}, {"active", true}, {"category", {{"$in", boost::json::array{"electronics", "clothing"}}}}}},
+                          {"fields", {{"stock", "stock + 100"}, {"restock_date", ":current_date"}, {"status", "restocked"}}},
+                          {"return_updated", true}});
+    CHECK(d.at("updated").as_int64() == 1);
+    CHECK(d.at("records").as_array().size() == 1);
+    CHECK(d.at("records").at(0).at("stock").as_int64() == 105);
+    CHECK(db.scalar("SELECT stock || status FROM items WHERE name = 'a'") == "105restocked");
+    CHECK(db.scalar("SELECT restock_date = date('now') FROM items WHERE name = 'a'") == "1");
+    CHECK(db.count("items", "status IS NULL") == 3);
+}
+
+TEST_CASE("an update with an empty filter is refused unless confirmed", "[bulk][update][safety]") {
+    BulkDb db("update_empty");
+    seed(db);
+    auto e = run_error(db, "ProductBulkUpdateNode", {{"filter", boost::json::object{}}, {"fields", {{"stock", 0}}}});
+    CHECK(e.code() == ErrorCode::refused);
+    CHECK_THAT(std::string(e.what()), Contains("every row"));
+    CHECK(db.count("products", "stock = 0") == 0);
+    auto d = db.run_node("ProductBulkUpdateNode", {{"fields", {{"stock", 0}}}, {"confirmed", true}});
+    CHECK(d.at("updated").as_int64() == 4);
+}
+
+TEST_CASE("$in: [] matches nothing and is not an empty filter", "[bulk][update][safety]") {
+    BulkDb db("update_in_empty");
+    seed(db);
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"id", {{"$in", boost::json::array{}}}}}}, {"fields", {{"stock", 0}}}});
+    CHECK(d.at("updated").as_int64() == 0);
+}
+
+TEST_CASE("dry run of an update changes nothing", "[bulk][update][safety]") {
+    BulkDb db("update_dry");
+    seed(db);
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", "electronics"}}}, {"fields", {{"stock", 0}}}, {"dry_run", true}});
+    CHECK(d.at("would_update").as_int64() == 2);
+    CHECK(d.at("sample_ids").as_array().size() == 2);
+    CHECK(db.count("products", "stock = 0") == 0);
+}
+
+TEST_CASE("update by id from a list, with atomic_ops", "[bulk][update]") {
+    BulkDb db("update_list");
+    seed(db);
+    auto d = db.run_node("ProductBulkUpdateNode",
+                         {{"fields", boost::json::array{{{"id", 1}, {"price", "15.99"}, {"stock", 200}},
+                                                        {{"id", 3}, {"stock", 0}},
+                                                        {{"id", 2}, {"atomic_ops", {{"stock", {{"$inc", -5}}}}}},
+                                                        {{"id", 4}, {"atomic_ops", {{"price", {{"$mul", 2}}}}}}}},
+                          {"batch_size", 2}});
+    CHECK(d.at("updated").as_int64() == 4);
+    auto rows = db.query("SELECT price, stock FROM products ORDER BY id");
+    CHECK(rows[0][0] == "15.99");
+    CHECK(rows[0][1] == "200");
+    CHECK(rows[1][1] == "45");
+    CHECK(rows[2][1] == "0");
+    CHECK(rows[2][0] == "30.00");  // untouched field stays
+    CHECK(rows[3][0] == "39.98");
+}
+
+TEST_CASE("filter keys and field names shaped like SQL injection are rejected, table unchanged", "[bulk][security]") {
+    BulkDb db("update_injection");
+    seed(db);
+    auto e1 = run_error(db, "ProductBulkUpdateNode", {{"filter", {{"name; DROP TABLE products; --", "x"}}}, {"fields", {{"stock", 0}}}});
+    CHECK(e1.code() == ErrorCode::invalid_parameter);
+    auto e2 = run_error(db, "ProductBulkUpdateNode", {{"filter", {{"category", "books"}}}, {"fields", {{"stock = 0 --", 1}}}});
+    CHECK(e2.code() == ErrorCode::invalid_parameter);
+    // A hostile *value* is just data: it is bound, never pasted.
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"name", "x' OR '1'='1"}}}, {"fields", {{"stock", 0}}}});
+    CHECK(d.at("updated").as_int64() == 0);
+    CHECK(db.count() == 4);
+    CHECK(db.count("products", "stock = 0") == 0);
+}
+
+TEST_CASE("datetime filters accept ISO strings", "[bulk][update]") {
+    BulkDb db("update_dates");
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "old"}, {"created", "2021-06-01T00:00:00Z"}},
+                                                                     {{"name", "new"}, {"created", "2023-06-01T00:00:00+02:00"}}}}});
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"created", {{"$lt", "2022-01-01"}}}}}, {"fields", {{"stock", 9}}}});
+    CHECK(d.at("updated").as_int64() == 1);
+    CHECK(db.scalar("SELECT name FROM products WHERE stock = 9") == "old");
+}
