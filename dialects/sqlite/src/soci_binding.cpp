@@ -22,16 +22,32 @@ SlotKind slot_kind(const SqlValue& v) noexcept {
 }
 
 std::string sqlite_timestamp_text(Timestamp t) {
-    // format_timestamp omits a zero fraction; SQLite text order needs the fixed width.
+    // Fixed width "YYYY-MM-DDTHH:MM:SS.ffffffZ" (text order = time order), written without
+    // printf: this runs for every datetime cell.
     std::int64_t secs = t.micros / 1'000'000, frac = t.micros % 1'000'000;
     if (frac < 0) {
         frac += 1'000'000;
         --secs;
     }
-    std::string base = format_timestamp(Timestamp{secs * 1'000'000});  // "...:SSZ"
-    char buf[16];
-    std::snprintf(buf, sizeof buf, ".%06lldZ", static_cast<long long>(frac));
-    return base.substr(0, base.size() - 1) + buf;
+    std::int64_t days = secs / 86'400, sod = secs % 86'400;
+    if (sod < 0) {
+        sod += 86'400;
+        --days;
+    }
+    const CivilDate c = civil_from_days(days);
+    if (c.year < 0 || c.year > 9999) return format_timestamp(t);  // rare: signed years
+    char buf[28] = "0000-00-00T00:00:00.000000Z";
+    auto put = [&](int pos, std::int64_t v, int width) {
+        for (int i = width - 1; i >= 0; --i, v /= 10) buf[pos + i] = static_cast<char>('0' + v % 10);
+    };
+    put(0, c.year, 4);
+    put(5, c.month, 2);
+    put(8, c.day, 2);
+    put(11, sod / 3600, 2);
+    put(14, sod / 60 % 60, 2);
+    put(17, sod % 60, 2);
+    put(20, frac, 6);
+    return std::string(buf, 27);
 }
 
 void fill_slot(BindSlot& slot, const SqlValue& v) {
@@ -66,27 +82,6 @@ void fill_slot(BindSlot& slot, const SqlValue& v) {
             }
         },
         v);
-}
-
-PreparedStatement::PreparedStatement(soci::session& session, const std::string& sql, std::vector<SlotKind> kinds)
-    : st_(session) {
-    for (auto k : kinds) {
-        auto& s = slots_.emplace_back();
-        s.kind = k;
-        switch (k) {
-        case SlotKind::integer: st_.exchange(soci::use(s.i, s.ind)); break;
-        case SlotKind::real: st_.exchange(soci::use(s.d, s.ind)); break;
-        case SlotKind::text: st_.exchange(soci::use(s.s, s.ind)); break;
-        }
-    }
-    st_.alloc();
-    st_.prepare(sql);
-    st_.define_and_bind();
-}
-
-long long PreparedStatement::execute() {
-    st_.execute(true);
-    return st_.get_affected_rows();
 }
 
 SqlValue read_cell(const soci::row& row, std::size_t i, const Field* field) {

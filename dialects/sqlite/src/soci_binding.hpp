@@ -7,7 +7,6 @@
 
 #include <soci/soci.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -32,20 +31,6 @@ SlotKind slot_kind(const SqlValue& v) noexcept;
 void fill_slot(BindSlot& slot, const SqlValue& v);
 /// SQLite's text form of a timestamp: fixed-width "YYYY-MM-DDTHH:MM:SS.ffffffZ".
 std::string sqlite_timestamp_text(Timestamp t);
-
-/// A prepared statement plus its bind slots.
-class PreparedStatement {
-public:
-    PreparedStatement(soci::session& session, const std::string& sql, std::vector<SlotKind> kinds);
-    BindSlot& slot(std::size_t i) { return slots_[i]; }
-    [[nodiscard]] std::size_t slot_count() const noexcept { return slots_.size(); }
-    /// Executes with the current slot values; returns affected rows.
-    long long execute();
-
-private:
-    std::deque<BindSlot> slots_;  // deque: stable addresses for SOCI's use() references
-    soci::statement st_;
-};
 
 /// Converts a SOCI row cell to a SqlValue of the field's type (nullptr field: natural type).
 SqlValue read_cell(const soci::row& row, std::size_t i, const Field* field);

@@ -1,3 +1,4 @@
+#include "native_statement.hpp"
 #include "soci_binding.hpp"
 
 #include <bulkflow/error.hpp>
@@ -5,6 +6,8 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <chrono>
+#include <deque>
 #include <map>
 #include <optional>
 
@@ -12,7 +15,6 @@ namespace bulkflow {
 namespace {
 
 using detail::BindSlot;
-using detail::PreparedStatement;
 using detail::SlotKind;
 
 std::string sqlite_type(const Field& f) {
@@ -116,10 +118,10 @@ public:
 
     void begin() override {
         session_ << "BEGIN IMMEDIATE";
-        statements_.clear();  // statements are cheap to re-prepare; keep none across transactions
+        native_.clear();  // statements are cheap to re-prepare; keep none across transactions
     }
     void commit() override {
-        statements_.clear();
+        native_.clear();
         try {
             session_ << "COMMIT";
         } catch (const soci::soci_error& e) {
@@ -127,7 +129,7 @@ public:
         }
     }
     void rollback() noexcept override {
-        statements_.clear();
+        native_.clear();
         try {
             session_ << "ROLLBACK";
         } catch (...) {
@@ -140,26 +142,31 @@ public:
         const auto& cols = rows.columns();
         std::vector<std::string> target = conflict_columns.empty() ? std::vector<std::string>{"id"} : conflict_columns;
         std::string sql = "INSERT INTO " + q.quote_identifier(m.table) + " (";
-        std::vector<SlotKind> kinds;
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            sql += (i ? ", " : "") + q.quote_identifier(cols[i]->name);
-            kinds.push_back(detail::slot_kind(cols[i]->type));
+        for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + q.quote_identifier(cols[i]->name);
+        // created_at/updated_at the records do not set: one timestamp per batch, bound once,
+        // instead of the column DEFAULT's strftime() evaluated for every row.
+        std::vector<std::string> stamped;
+        for (const char* sys : {"created_at", "updated_at"})
+            if (m.find(sys) && rows.column_of(sys) == cols.size()) stamped.emplace_back(sys);
+        for (const auto& name : stamped) {
+            sql += (sql.back() == '(' ? "" : ", ") + q.quote_identifier(name);
         }
-        if (cols.empty()) {
+        const std::size_t width = cols.size() + stamped.size();
+        if (width == 0) {
             sql.pop_back();  // "INSERT INTO t DEFAULT VALUES": a record with only defaults
             sql.pop_back();
             sql += " DEFAULT VALUES";
         } else {
             sql += ") VALUES (";
-            for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", ?" : "?");
+            for (std::size_t i = 0; i < width; ++i) sql += (i ? ", ?" : "?");
             sql += ")";
         }
         if (mode == ConflictMode::skip) sql += " ON CONFLICT DO NOTHING";
         if (mode == ConflictMode::update) sql += " ON CONFLICT (" + column_list(target) + ") DO NOTHING";
-        auto& insert = statement("insert:" + sql, sql, kinds);
+        auto& insert = native("insert:" + sql, sql);
 
         // update mode: rows that conflicted are updated by their conflict key.
-        PreparedStatement* update = nullptr;
+        detail::NativeStatement* update = nullptr;
         std::vector<std::size_t> key_pos, set_pos;
         if (mode == ConflictMode::update) {
             for (const auto& t : target) {
@@ -169,7 +176,6 @@ public:
                 key_pos.push_back(p);
             }
             std::string up = "UPDATE " + q.quote_identifier(m.table) + " SET ";
-            std::vector<SlotKind> ukinds;
             bool first = true;
             for (std::size_t i = 0; i < cols.size(); ++i) {
                 if (std::find(key_pos.begin(), key_pos.end(), i) != key_pos.end()) continue;
@@ -177,21 +183,25 @@ public:
                 up += (first ? "" : ", ") + q.quote_identifier(cols[i]->name) + " = ?";
                 first = false;
                 set_pos.push_back(i);
-                ukinds.push_back(detail::slot_kind(cols[i]->type));
             }
             if (rows.column_of("updated_at") == cols.size())
                 up += std::string(first ? "" : ", ") + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
             up += " WHERE ";
             for (std::size_t k = 0; k < key_pos.size(); ++k) {
                 up += (k ? " AND " : "") + q.quote_identifier(cols[key_pos[k]]->name) + " = ?";
-                ukinds.push_back(detail::slot_kind(cols[key_pos[k]]->type));
             }
-            update = &statement("update:" + up, up, ukinds);
+            update = &native("update:" + up, up);
         }
 
+        if (!stamped.empty()) {
+            const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+            // Bound without a copy: the member outlives every step of this call.
+            stamp_ = SqlValue{detail::sqlite_timestamp_text(Timestamp{now.time_since_epoch().count()})};
+            for (std::size_t i = 0; i < stamped.size(); ++i) insert.bind(cols.size() + i, stamp_);
+        }
         WriteCounts counts;
         for (std::size_t r = 0; r < rows.rows(); ++r) {
-            for (std::size_t c = 0; c < cols.size(); ++c) detail::fill_slot(insert.slot(c), rows.at(r, c));
+            for (std::size_t c = 0; c < cols.size(); ++c) insert.bind(c, rows.at(r, c));
             long long n = run(insert, r, rows);
             if (n > 0) {
                 ++counts.inserted;
@@ -202,8 +212,8 @@ public:
                 continue;
             }
             std::size_t s = 0;
-            for (auto p : set_pos) detail::fill_slot(update->slot(s++), rows.at(r, p));
-            for (auto p : key_pos) detail::fill_slot(update->slot(s++), rows.at(r, p));
+            for (auto p : set_pos) update->bind(s++, rows.at(r, p));
+            for (auto p : key_pos) update->bind(s++, rows.at(r, p));
             if (run(*update, r, rows) > 0) ++counts.updated;
             else ++counts.skipped;
         }
@@ -216,39 +226,32 @@ public:
         std::size_t id_pos = rows.column_of("id");
         if (id_pos == cols.size()) throw Error(ErrorCode::invalid_parameter, "update records need an 'id'");
         std::string sql = "UPDATE " + q.quote_identifier(m.table) + " SET ";
-        std::vector<SlotKind> kinds;
         std::vector<std::size_t> order;
         bool first = true;
         for (std::size_t i = 0; i < cols.size(); ++i) {
             if (i == id_pos) continue;
             sql += (first ? "" : ", ") + q.quote_identifier(cols[i]->name) + " = ?";
             first = false;
-            kinds.push_back(detail::slot_kind(cols[i]->type));
             order.push_back(i);
         }
         if (rows.column_of("updated_at") == cols.size())
             sql += std::string(first ? "" : ", ") + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
         sql += " WHERE " + q.quote_identifier("id") + " = ?";
         if (!extra_where.empty()) sql += " AND (" + extra_where + ")";
-        kinds.push_back(detail::slot_kind(cols[id_pos]->type));
         order.push_back(id_pos);
-        auto& st = statement("update_rows:" + sql, sql, kinds);
+        auto& st = native("update_rows:" + sql, sql);
         std::size_t changed = 0;
         for (std::size_t r = 0; r < rows.rows(); ++r) {
-            for (std::size_t s = 0; s < order.size(); ++s) detail::fill_slot(st.slot(s), rows.at(r, order[s]));
+            for (std::size_t s = 0; s < order.size(); ++s) st.bind(s, rows.at(r, order[s]));
             changed += static_cast<std::size_t>(run(st, r, rows));
         }
         return changed;
     }
 
     std::size_t execute(const SqlFragment& stmt) override {
-        PreparedStatement st(session_, stmt.sql, kinds_of(stmt));
-        for (std::size_t i = 0; i < stmt.binds.size(); ++i) detail::fill_slot(st.slot(i), stmt.binds[i]);
-        try {
-            return static_cast<std::size_t>(st.execute());
-        } catch (const soci::soci_error& e) {
-            throw db_error(e, "statement failed");
-        }
+        detail::NativeStatement st(handle(), stmt.sql);
+        for (std::size_t i = 0; i < stmt.binds.size(); ++i) st.bind(i, stmt.binds[i]);
+        return static_cast<std::size_t>(st.step());
     }
 
     std::vector<std::vector<SqlValue>> query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
@@ -294,10 +297,8 @@ public:
     }
 
 private:
-    static std::vector<SlotKind> kinds_of(const SqlFragment& stmt) {
-        std::vector<SlotKind> kinds;
-        for (const auto& b : stmt.binds) kinds.push_back(detail::slot_kind(b));
-        return kinds;
+    ::sqlite3* handle() {
+        return reinterpret_cast<::sqlite3*>(static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_);
     }
 
     std::string column_list(const std::vector<std::string>& names) const {
@@ -306,30 +307,24 @@ private:
         return s;
     }
 
-    PreparedStatement& statement(const std::string& key, const std::string& sql, const std::vector<SlotKind>& kinds) {
-        auto it = statements_.find(key);
-        if (it == statements_.end()) {
-            try {
-                it = statements_.emplace(key, std::make_unique<PreparedStatement>(session_, sql, kinds)).first;
-            } catch (const soci::soci_error& e) {
-                throw db_error(e, "preparing statement");
-            }
+    static long long run(detail::NativeStatement& st, std::size_t row, const RowBatch& rows) {
+        try {
+            return st.step();
+        } catch (const Error& e) {
+            throw RowWriteError(Error(e.code(), "record " + std::to_string(rows.record_index(row)) + ": " + e.what()), row);
         }
-        return *it->second;
     }
 
-    long long run(PreparedStatement& st, std::size_t row, const RowBatch& rows) {
-        try {
-            return st.execute();
-        } catch (const soci::soci_error& e) {
-            Error err = db_error(e, "record " + std::to_string(rows.record_index(row)));
-            throw RowWriteError(err, row);
-        }
+    detail::NativeStatement& native(const std::string& key, const std::string& sql) {
+        auto it = native_.find(key);
+        if (it == native_.end()) it = native_.emplace(key, std::make_unique<detail::NativeStatement>(handle(), sql)).first;
+        return *it->second;
     }
 
 private:
     soci::session session_;
-    std::map<std::string, std::unique_ptr<PreparedStatement>> statements_;
+    std::map<std::string, std::unique_ptr<detail::NativeStatement>> native_;
+    SqlValue stamp_;
 };
 
 } // namespace

@@ -139,6 +139,8 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
         col_nested[c] = std::find(opt.nested.begin(), opt.nested.end(), batch.names()[c]) != opt.nested.end();
     }
     std::map<std::vector<bool>, std::size_t> group_of;
+    std::vector<bool> last_present;
+    std::size_t last_group = 0;
     std::vector<SqlValue> values(nf);
     std::vector<bool> present(nf);
     std::vector<const boost::json::value*> raw(nf);
@@ -210,17 +212,24 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
             out.rejects.push_back({index, e.what(), batch.row(r)});
             continue;
         }
-        auto [it, added] = group_of.try_emplace(present, out.groups.size());
-        if (added) {
-            std::vector<const Field*> cols;
-            for (std::size_t f = 0; f < nf; ++f)
-                if (present[f]) cols.push_back(&model.fields[f]);
-            out.groups.emplace_back(std::move(cols));
+        // Records of one batch nearly always share their columns: check the last group first.
+        if (out.groups.empty() || present != last_present) {
+            auto [it, added] = group_of.try_emplace(present, out.groups.size());
+            if (added) {
+                std::vector<const Field*> cols;
+                for (std::size_t f = 0; f < nf; ++f)
+                    if (present[f]) cols.push_back(&model.fields[f]);
+                out.groups.emplace_back(std::move(cols));
+                if (out.groups.size() == 1) out.groups.back().reserve(batch.size());
+            }
+            last_group = it->second;
+            last_present = present;
         }
         std::vector<SqlValue> row;
+        row.reserve(nf);
         for (std::size_t f = 0; f < nf; ++f)
             if (present[f]) row.push_back(std::move(values[f]));
-        out.groups[it->second].add_row(std::move(row), index);
+        out.groups[last_group].add_row(std::move(row), index);
         if (!nested.empty()) out.nested.emplace_back(index, std::move(nested));
     }
     return out;

@@ -19,6 +19,11 @@ public:
     [[nodiscard]] std::size_t rows() const noexcept { return index_.size(); }
     [[nodiscard]] bool empty() const noexcept { return index_.empty(); }
 
+    /// Reserves room for `rows` rows.
+    void reserve(std::size_t rows) {
+        values_.reserve(rows * columns_.size());
+        index_.reserve(rows);
+    }
     /// Appends a row (values in column order) for stream record `record_index`.
     void add_row(std::vector<SqlValue> values, std::size_t record_index) {
         for (auto& v : values) values_.push_back(std::move(v));
