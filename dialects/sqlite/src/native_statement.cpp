@@ -34,6 +34,8 @@ void NativeStatement::bind(std::size_t index, const SqlValue& v) {
         v);
 }
 
+std::int64_t NativeStatement::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
 long long NativeStatement::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_DONE || rc == SQLITE_ROW) {

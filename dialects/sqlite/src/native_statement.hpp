@@ -6,6 +6,7 @@
 
 #include <bulkflow/sql_value.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ public:
     /// Executes once and resets; returns the rows changed. Throws Error(constraint_violation)
     /// for constraint failures, Error(database) otherwise; the statement is reset either way.
     long long step();
+    /// The rowid of the last row inserted on this connection.
+    [[nodiscard]] std::int64_t last_insert_rowid() const;
 
 private:
     ::sqlite3* db_;

@@ -136,6 +136,17 @@ public:
         }
     }
 
+    void insert_collecting_ids(const Model& m, const RowBatch& rows, std::vector<SqlValue>& ids) override {
+        collect_ids_ = &ids;
+        try {
+            insert_rows(m, rows, ConflictMode::error, {});
+        } catch (...) {
+            collect_ids_ = nullptr;
+            throw;
+        }
+        collect_ids_ = nullptr;
+    }
+
     WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
                             const std::vector<std::string>& conflict_columns) override {
         const auto& q = flavor();
@@ -205,6 +216,11 @@ public:
             long long n = run(insert, r, rows);
             if (n > 0) {
                 ++counts.inserted;
+                if (collect_ids_) {
+                    const std::size_t id_pos = rows.column_of("id");
+                    collect_ids_->push_back(id_pos < cols.size() ? rows.at(r, id_pos)
+                                                                 : SqlValue{insert.last_insert_rowid()});
+                }
                 continue;
             }
             if (!update) {
@@ -325,6 +341,7 @@ private:
     soci::session session_;
     std::map<std::string, std::unique_ptr<detail::NativeStatement>> native_;
     SqlValue stamp_;
+    std::vector<SqlValue>* collect_ids_ = nullptr;  // set by insert_collecting_ids
 };
 
 } // namespace

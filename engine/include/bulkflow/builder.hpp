@@ -3,6 +3,7 @@
 /// WorkflowBuilder: the C++ way to define a workflow (CONTRACT section 10). The YAML/JSON loader
 /// produces the same builder calls.
 
+#include <bulkflow/model.hpp>
 #include <bulkflow/workflow.hpp>
 
 #include <boost/json.hpp>
@@ -27,6 +28,8 @@ public:
     WorkflowBuilder& set_input(std::string name, boost::json::value value);
     /// Adds a model in its JSON form (as under `models:` in YAML).
     WorkflowBuilder& add_model(std::string name, boost::json::value definition);
+    /// Adds a model built in C++ (e.g. model_from_struct<Product>() from model_describe.hpp).
+    WorkflowBuilder& add_model(const Model& model);
     /// Overrides one parameter (`--set NODE.PARAM=VALUE`); unknown node -> error at build().
     WorkflowBuilder& set_param(const std::string& node, const std::string& param, boost::json::value v);
 

@@ -83,6 +83,8 @@ WorkflowBuilder& WorkflowBuilder::add_model(std::string name, boost::json::value
     wf_.models[name] = std::move(def);
     return *this;
 }
+WorkflowBuilder& WorkflowBuilder::add_model(const Model& model) { return add_model(model.name, model.to_json()); }
+
 WorkflowBuilder& WorkflowBuilder::set_param(const std::string& node, const std::string& param,
                                             boost::json::value v) {
     overrides_.emplace_back(node, param, std::move(v));

@@ -2,6 +2,7 @@
 
 #include "catalog.hpp"
 #include "ingest.hpp"
+#include "nested.hpp"
 #include "nodes.hpp"
 
 #include <bulkflow/error.hpp>
@@ -76,7 +77,7 @@ public:
         if (op_ == Operation::upsert && p.json("unique_fields")) Params::fail("unique_fields", unique_fields_removed());
         const ConflictMode mode = parse_conflict(p, op_);
         const auto conflict_cols = op_ == Operation::create ? parse_conflict_fields(p, m) : std::vector<std::string>{};
-        if (p.json("include_relationships")) Params::fail("include_relationships", "nested_create is not built yet");
+        NestedCreate nested(p, m, catalog);
 
         IngestPlan plan;
         plan.model = &m;
@@ -89,12 +90,17 @@ public:
         if (p.get_bool("resumable", false))
             plan.checkpoint_key = p.get_string("checkpoint_file", ctx.node_id() + ":" + m.name);
 
+        plan.convert.nested = nested.keys();
         auto db = open_database(ctx, m);
+        nested.ensure_tables(*db);
         const bool no_fk = p.get_bool("disable_foreign_keys", false);
         if (no_fk) db->set_foreign_key_checks(false);
         if (op_ == Operation::upsert)
             plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, last_per_id(rows), mode, {"id"}); };
-        else
+        else if (nested.enabled()) {
+            plan.write = [&](Dialect& d, const RowBatch& rows) { return nested.insert_parents(d, m, rows); };
+            plan.after_write = [&](Dialect& d, const ConvertedBatch& batch) { return nested.insert_children(d, batch); };
+        } else
             plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, rows, mode, conflict_cols); };
 
         JobStats stats(std::string(operation_result_name(op_)), opt);
@@ -103,6 +109,7 @@ public:
         if ((keep_ids || op_ == Operation::upsert) && !opt.dry_run) db->advance_id_sequence(m);
         boost::json::object extra{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}};
         if (opt.dry_run) extra["dry_run"] = true;
+        if (nested.enabled()) extra["nested"] = nested.counts();
         return stats.result(extra);
     }
 

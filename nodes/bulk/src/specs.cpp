@@ -140,8 +140,8 @@ NodeSpec bulk_spec(const std::string& model, Operation op) {
         add(s, {{"data", ParamType::records, std::nullopt, "Records: a list of objects or a record stream (<<read.records>>)."},
                 {"conflict_resolution", ParamType::string, J("error"), "On a duplicate key: error (fail the record), skip (keep the stored row), update (overwrite it)."},
                 {"conflict_fields", ParamType::array, std::nullopt, "Unique key checked for conflicts (default: id)."},
-                {"include_relationships", ParamType::array, std::nullopt, "Relationship names whose nested records are created too.", PLAN, "nested_create is not built yet; records with nested keys are rejected"},
-                {"relationship_strategy", ParamType::string, J("nested_create"), "nested_create: insert nested records with the parent's id as foreign key.", PLAN, "not built yet"}});
+                {"include_relationships", ParamType::array, std::nullopt, "has_one/has_many relationship names whose nested records (an object, or a list) are created after their parent, with its id as foreign key."},
+                {"relationship_strategy", ParamType::string, J("nested_create"), "nested_create: insert nested records with the parent's id as foreign key (the only strategy)."}});
         add(s, create_like());
         break;
     case Operation::upsert:

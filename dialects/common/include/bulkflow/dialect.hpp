@@ -63,6 +63,10 @@ public:
     virtual WriteCounts insert_rows(const Model& model, const RowBatch& rows, ConflictMode mode,
                                     const std::vector<std::string>& conflict_columns) = 0;
 
+    /// Inserts rows (conflicts are errors) and appends each inserted row's id to `ids`, in
+    /// order. When a row fails (RowWriteError), the ids of the rows before it are already in `ids`.
+    virtual void insert_collecting_ids(const Model& model, const RowBatch& rows, std::vector<SqlValue>& ids) = 0;
+
     /// Updates rows by `id` (the batch must have an `id` column); only the batch's columns are
     /// set (plus updated_at). `extra_where` restricts further (e.g. deleted_at IS NULL).
     /// Returns the number of rows changed.
