@@ -1,15 +1,21 @@
 #pragma once
-// Runs bulk workflows through the public C++ API against a fresh SQLite file and reads the
-// resulting table state back with the sqlite3 C API (never through bulkflow's own code).
+// Runs bulk workflows through the public C++ API against a fresh database (an SQLite file, or
+// an emptied PostgreSQL schema with BULKFLOW_TEST_DIALECT=postgres) and reads the resulting
+// table state back with the database's own C API (never through bulkflow's code).
 
 #include <bulkflow/builder.hpp>
 #include <bulkflow/runtime.hpp>
 
 #include <boost/json.hpp>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,20 +37,120 @@ inline const char* kProductModel = R"({
   }
 })";
 
+/// Which database the suite runs on: env BULKFLOW_TEST_DIALECT = sqlite (default) | postgres.
+inline std::string test_dialect() {
+    const char* d = std::getenv("BULKFLOW_TEST_DIALECT");
+    return d && *d ? d : "sqlite";
+}
+
+/// Today's date in UTC as "YYYY-MM-DD".
+inline std::string today_utc() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+/// Verification queries straight to PostgreSQL through libpq, with PostgreSQL's text forms
+/// normalised to the SQLite ones the tests compare against (booleans 1/0, timestamps
+/// "YYYY-MM-DDTHH:MM:SS.ffffffZ").
+class PgProbe {
+public:
+    /// Connects to the suite's own database (created once), emptied for each test.
+    explicit PgProbe(std::string& url_out) {
+        const char* base = std::getenv("BULKFLOW_TEST_PG_URL");
+        std::string admin = base && *base ? base : "postgresql://bulkflow:bulkflow@127.0.0.1:5432/bulkflow_test";
+        static bool created = false;
+        if (!created) {
+            PGconn* c = connect(admin);
+            PQclear(PQexec(c, "CREATE DATABASE bulkflow_suite"));  // fails harmlessly when it exists
+            PQfinish(c);
+            created = true;
+        }
+        url_out = admin.substr(0, admin.rfind('/') + 1) + "bulkflow_suite";
+        conn_ = connect(url_out);
+        exec("DROP SCHEMA IF EXISTS public CASCADE");
+        exec("CREATE SCHEMA public");
+    }
+    ~PgProbe() { PQfinish(conn_); }
+    PgProbe(const PgProbe&) = delete;
+    PgProbe& operator=(const PgProbe&) = delete;
+
+    Rows query(const std::string& sql) const {
+        PGresult* r = PQexec(conn_, sql.c_str());
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            std::string msg = PQresultErrorMessage(r);
+            PQclear(r);
+            throw std::runtime_error("bad test query: " + msg);
+        }
+        Rows rows;
+        for (int i = 0; i < PQntuples(r); ++i) {
+            std::vector<Cell> row;
+            for (int j = 0; j < PQnfields(r); ++j) {
+                if (PQgetisnull(r, i, j)) row.emplace_back(std::nullopt);
+                else row.emplace_back(normalise(PQftype(r, j), PQgetvalue(r, i, j)));
+            }
+            rows.push_back(std::move(row));
+        }
+        PQclear(r);
+        return rows;
+    }
+
+private:
+    static PGconn* connect(const std::string& url) {
+        PGconn* c = PQconnectdb(url.c_str());
+        if (PQstatus(c) != CONNECTION_OK) {
+            std::string msg = PQerrorMessage(c);
+            PQfinish(c);
+            throw std::runtime_error("cannot connect to the test PostgreSQL: " + msg);
+        }
+        return c;
+    }
+    void exec(const std::string& sql) {
+        PGresult* r = PQexec(conn_, sql.c_str());
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        std::string msg = PQresultErrorMessage(r);
+        PQclear(r);
+        if (!ok) throw std::runtime_error(sql + ": " + msg);
+    }
+    static std::string normalise(Oid type, std::string v) {
+        constexpr Oid kBool = 16, kTimestamptz = 1184;
+        if (type == kBool) return v == "t" ? "1" : "0";
+        if (type == kTimestamptz) {
+            static const std::regex ts(R"((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?\+00)");
+            std::smatch m;
+            if (std::regex_match(v, m, ts)) {
+                std::string frac = m[3].matched ? m[3].str() : "";
+                frac.resize(6, '0');
+                return m[1].str() + "T" + m[2].str() + "." + frac + "Z";
+            }
+        }
+        return v;
+    }
+    PGconn* conn_ = nullptr;
+};
+
 class BulkDb {
 public:
     explicit BulkDb(const std::string& name) {
         dir_ = std::filesystem::temp_directory_path() / ("bulkflow-bulk-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir_);
+        if (test_dialect() == "postgres") {
+            pg_ = std::make_unique<PgProbe>(url_);
+            return;
+        }
         path_ = dir_ / (name + ".db");
         for (auto ext : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + ext);
+        url_ = "sqlite:///" + path_.string();
     }
-    [[nodiscard]] std::string url() const { return "sqlite:///" + path_.string(); }
+    [[nodiscard]] const std::string& url() const { return url_; }
     [[nodiscard]] std::filesystem::path file(const std::string& name) const { return dir_ / name; }
 
     /// Runs a workflow with the Product model (plus `models`), returns the results.
     ExecutionResult run(WorkflowBuilder b, RuntimeOptions opts = {}) {
-        if (!with_models_) b.add_model("Product", boost::json::parse(kProductModel));
+        b.add_model("Product", boost::json::parse(kProductModel));
         LocalRuntime rt(Database{url()}, std::move(opts));
         return rt.execute(b.build());
     }
@@ -60,6 +166,7 @@ public:
     void add_model(const std::string& name, const std::string& json) { models_.emplace_back(name, boost::json::parse(json)); }
 
     Rows query(const std::string& sql) const {
+        if (pg_) return pg_->query(sql);
         sqlite3* db = nullptr;
         if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
             throw std::runtime_error("cannot open test db");
@@ -90,7 +197,8 @@ public:
 
 private:
     std::filesystem::path dir_, path_;
-    bool with_models_ = false;
+    std::string url_;
+    std::unique_ptr<PgProbe> pg_;
     std::vector<std::pair<std::string, boost::json::value>> models_;
 };
 

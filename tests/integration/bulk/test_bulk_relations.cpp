@@ -65,6 +65,7 @@ TEST_CASE("a model from a Boost.Describe struct drives a bulk create", "[bulk][d
     b.add_node("GadgetBulkCreateNode", "load", {{"data", boost::json::array{to_record(g)}}});
     auto res = db.run(std::move(b));
     CHECK(res.results["load"].at("data").at("inserted").as_int64() == 1);
-    CHECK(db.scalar("SELECT name || '|' || price || '|' || launched FROM gadgets") == "Widget|9.99|2023-11-14T22:13:20.000000Z");
+    CHECK(db.scalar("SELECT name || '|' || price FROM gadgets") == "Widget|9.99");
+    CHECK(db.scalar("SELECT launched FROM gadgets") == "2023-11-14T22:13:20.000000Z");
     CHECK(db.scalar("SELECT stock IS NULL FROM gadgets") == "1");
 }

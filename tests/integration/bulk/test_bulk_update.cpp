@@ -25,7 +25,8 @@ TEST_CASE("update by filter with expressions and literals", "[bulk][update]") {
                          {{"filter", {{"category", "electronics"}}},
                           {"fields", {{"price", "price * 0.9"}, {"updated_at", ":current_timestamp"}, {"category", "cat-c3"}}}});
     CHECK(d.at("updated").as_int64() == 2);
-    CHECK(db.scalar("SELECT group_concat(price, ',') FROM (SELECT price FROM products WHERE name IN ('p1','p2') ORDER BY name)") == "9.00,18.00");
+    CHECK(db.scalar("SELECT price FROM products WHERE name = 'p1'") == "9.00");
+    CHECK(db.scalar("SELECT price FROM products WHERE name = 'p2'") == "18.00");
     CHECK(db.count("products", "category = 'cat-c3'") == 2);
     CHECK(db.scalar("SELECT price FROM products WHERE name = 'p3'") == "30.00");
 }
@@ -47,7 +48,7 @@ TEST_CASE("restock with $lt, $in and booleans; :current_date", "[bulk][update]")
     CHECK(d.at("records").as_array().size() == 1);
     CHECK(d.at("records").at(0).at("stock").as_int64() == 105);
     CHECK(db.scalar("SELECT stock || status FROM items WHERE name = 'a'") == "105restocked");
-    CHECK(db.scalar("SELECT restock_date = date('now') FROM items WHERE name = 'a'") == "1");
+    CHECK(db.scalar("SELECT restock_date FROM items WHERE name = 'a'") == today_utc());
     CHECK(db.count("items", "status IS NULL") == 3);
 }
 
