@@ -155,3 +155,26 @@ TEST_CASE("a model from a builder and a stream from JSON lines", "[bulk][create]
     CHECK(db.scalar("SELECT at FROM events WHERE kind = 'b'") == "2024-01-15T10:45:00.000000Z");
     CHECK(boost::json::parse(db.scalar("SELECT payload FROM events WHERE kind = 'a'")) == boost::json::parse(R"({"x":[1,2]})"));
 }
+
+TEST_CASE("skip_validation and validate_data false skip the rules, never the types", "[bulk][create]") {
+    BulkDb db("skip_rules");
+    const boost::json::object rules{{"price", {{"min", 100}}}};
+    auto skipped = db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "cheap"}, {"price", "1.00"}}}},
+                                                         {"validation_rules", rules}, {"skip_validation", true}});
+    CHECK(skipped.at("inserted").as_int64() == 1);
+    auto off = db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "cheap2"}, {"price", "1.00"}}}},
+                                                     {"validation_rules", rules}, {"validate_data", false}});
+    CHECK(off.at("inserted").as_int64() == 1);
+    // Types are still checked: the database needs them.
+    auto typed = db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "bad"}, {"price", "abc"}}}},
+                                                       {"skip_validation", true}, {"error_strategy", "continue"}});
+    CHECK(typed.at("failure_count").as_int64() == 1);
+    CHECK(db.count() == 2);
+}
+
+TEST_CASE("transform_data false leaves transformation_rules unapplied", "[bulk][create]") {
+    BulkDb db("no_transform");
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "a"}, {"category", "BOOKS"}}}},
+                                          {"transformation_rules", {{"category", "lower(category)"}}}, {"transform_data", false}});
+    CHECK(db.scalar("SELECT category FROM products") == "BOOKS");
+}

@@ -121,3 +121,14 @@ TEST_CASE("an existing table that does not fit the model is an error, never alte
     CHECK_THAT(std::string(e.what()), Contains("no column 'colour'"));
     CHECK(db.count() == 1);
 }
+
+TEST_CASE("retry_batch does not retry data errors: the record is reported at once", "[bulk][errors]") {
+    BulkDb db("errors_retry_data");
+    db.add_model("Coded", kCoded);
+    const auto start = std::chrono::steady_clock::now();
+    auto e = run_error(db, "CodedBulkCreateNode", {{"data", mixed()}, {"batch_size", 2}, {"error_strategy", "retry_batch"},
+                                                   {"max_retries", 3}, {"retry_delay", 2.0}});
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));  // no retry delay was spent
+    CHECK_THAT(std::string(e.what()), Contains("record 2"));
+    CHECK(db.count("codeds") == 2);
+}
