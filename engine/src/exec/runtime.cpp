@@ -276,9 +276,13 @@ ExecutionResult LocalRuntime::execute(const Workflow& wf) {
     };
     launch = [&](const NodeDecl* n) { group.run([&, n] { run_node(n); }); };
 
+    // The roots are chosen before any node starts: a finished node launches its own ready
+    // dependents, so checking `waiting` while launching could start a node twice.
+    std::vector<const NodeDecl*> roots;
+    for (const auto& n : wf.nodes)
+        if (state.waiting[n.id] == 0) roots.push_back(&n);
     auto start = [&] {
-        for (const auto& n : wf.nodes)
-            if (state.waiting[n.id] == 0) launch(&n);
+        for (const auto* n : roots) launch(n);
         group.wait();
     };
     if (opts.max_concurrency > 0) {

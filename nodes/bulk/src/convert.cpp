@@ -3,6 +3,7 @@
 #include <bulkflow/error.hpp>
 #include <bulkflow/validation.hpp>
 
+#include <charconv>
 #include <map>
 #include <regex>
 
@@ -31,6 +32,13 @@ std::optional<double> as_number(const SqlValue& v) {
     return std::nullopt;
 }
 
+// Shortest round-trip text of a number: 0.01, not 1E-2.
+std::string number_text(double v) {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
 std::size_t code_points(const std::string& s) {
     std::size_t n = 0;
     for (unsigned char c : s)
@@ -48,10 +56,10 @@ void check_rule(const FieldRule& r, const SqlValue& v, const boost::json::value*
         auto n = as_number(v);
         if (n && r.min && *n < *r.min)
             throw Error(ErrorCode::invalid_data, "field '" + name + "': " + boost::json::serialize(to_json(v)) +
-                                                     " is below the minimum " + boost::json::serialize(boost::json::value(*r.min)));
+                                                     " is below the minimum " + number_text(*r.min));
         if (n && r.max && *n > *r.max)
             throw Error(ErrorCode::invalid_data, "field '" + name + "': " + boost::json::serialize(to_json(v)) +
-                                                     " is above the maximum " + boost::json::serialize(boost::json::value(*r.max)));
+                                                     " is above the maximum " + number_text(*r.max));
     }
     if (const auto* s = std::get_if<std::string>(&v)) {
         std::size_t len = code_points(*s);

@@ -145,3 +145,19 @@ TEST_CASE("runtime inputs override workflow defaults", "[runtime]") {
     auto rt = make_runtime(std::move(opts));
     CHECK(rt.execute(b.build()).results["v"].at("value").as_int64() == 9);
 }
+
+TEST_CASE("every node runs exactly once, however fast its dependencies finish", "[runtime]") {
+    // Regression: the start loop used to launch a dependent that a finished root had already
+    // launched. Many independent nodes between the root and its child in launch order give the
+    // root time to finish while the loop is still running.
+    auto rt = make_runtime();
+    WorkflowBuilder b;
+    b.add_node("MaybeFailNode", "root", {{"count", 1}});
+    for (int i = 0; i < 64; ++i) b.add_node("MaybeFailNode", "filler" + std::to_string(i), {{"count", 1}});
+    b.add_node("MaybeFailNode", "child", {{"count", 1}, {"label", "<<root.ran>>"}});
+    auto wf = b.build();
+    REQUIRE(wf.nodes.back().id == "child");
+    test::Counter::runs = 0;
+    for (int i = 0; i < 60; ++i) rt.execute(wf);
+    CHECK(test::Counter::runs.load() == 60 * 66);
+}
