@@ -6,7 +6,11 @@
 /// identifiers come from the Model.
 ///
 /// Grammar (whitespace free between tokens):
-///   expr    := term (('+' | '-') term)*
+///   expr    := and ('or' and)*                           (and/or/not: case-insensitive keywords)
+///   and     := not ('and' not)*
+///   not     := 'not' not | compare
+///   compare := sum [('=' | '==' | '!=' | '<>' | '<' | '<=' | '>' | '>=') sum]
+///   sum     := term (('+' | '-') term)*
 ///   term    := unary (('*' | '/' | '%') unary)*
 ///   unary   := '-' unary | '+' unary | postfix
 ///   postfix := primary ('.' name '(' args ')')*          x.lower() == lower(x)
@@ -17,7 +21,9 @@
 /// abs round length trim concat (aliases: strip = trim, len = length).
 /// Types are checked at parse time: + - * on numbers (+ on two strings concatenates), / gives a
 /// decimal (or float), % takes integers, lower/upper/trim/length take strings, concat takes
-/// strings, integers and decimals; NULL in, NULL out (concat too).
+/// strings, integers and decimals; NULL in, NULL out (concat too). Comparisons take two numbers or
+/// two values of one type (a string literal compared with a datetime/date is read as ISO 8601) and
+/// give a bool; and/or/not take bools, with SQL's three-valued logic (NULL = unknown).
 /// Per-record evaluation notes: lower/upper fold ASCII letters only (like SQLite; PostgreSQL and
 /// MySQL fold all of Unicode); trim removes spaces only (as SQL TRIM); + - * on decimals are
 /// exact; division goes through long double (18 significant digits).
@@ -53,7 +59,7 @@ public:
     /// The static result type; nullopt for an expression that is always NULL.
     [[nodiscard]] std::optional<FieldType> type() const noexcept;
 
-    /// True if the expression has an operator (+ - * / %, unary minus) or a function call.
+    /// True if the expression has an operator (arithmetic, comparison, logic) or a function call.
     [[nodiscard]] bool has_operator_or_call() const noexcept;
     /// Model fields the expression reads, in first-use order, without duplicates.
     [[nodiscard]] std::vector<std::string> referenced_fields() const;

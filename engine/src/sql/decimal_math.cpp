@@ -204,4 +204,30 @@ std::optional<std::int64_t> to_int64(const BigDecimal& v) {
     return m == max + 1 ? INT64_MIN : -static_cast<std::int64_t>(m);
 }
 
+namespace {
+
+std::optional<BigDecimal> as_number(const SqlValue& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return decimal_from_int(*i);
+    if (const auto* d = std::get_if<Decimal>(&v)) return parse_decimal(d->text);
+    if (const auto* f = std::get_if<double>(&v)) return decimal_from_double(*f);
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<int> compare_values(const SqlValue& a, const SqlValue& b) {
+    if (auto x = as_number(a)) {
+        if (auto y = as_number(b)) return compare(*x, *y);
+        return std::nullopt;
+    }
+    if (a.index() != b.index()) return std::nullopt;
+    const auto three_way = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    if (const auto* s = std::get_if<std::string>(&a)) return three_way(*s, std::get<std::string>(b));
+    if (const auto* t = std::get_if<Timestamp>(&a)) return three_way(t->micros, std::get<Timestamp>(b).micros);
+    if (const auto* d = std::get_if<Date>(&a)) return three_way(d->days, std::get<Date>(b).days);
+    if (const auto* x = std::get_if<bool>(&a)) return three_way(*x, std::get<bool>(b));
+    if (const auto* j = std::get_if<JsonText>(&a)) return j->text == std::get<JsonText>(b).text ? 0 : 1;
+    return std::nullopt;
+}
+
 } // namespace bulkflow::sql_detail

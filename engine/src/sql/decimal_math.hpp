@@ -3,6 +3,8 @@
 /// Exact decimal arithmetic on text digits for Expr::evaluate (private to engine/src/sql).
 /// + - * and comparisons are exact; division goes through long double (18 significant digits).
 
+#include <bulkflow/sql_value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,5 +44,10 @@ BigDecimal round_half_away(const BigDecimal& v, std::uint32_t scale);
 long double to_long_double(const BigDecimal& v);
 /// The integer value (after rounding to scale 0 by the caller); nullopt when out of int64 range.
 std::optional<std::int64_t> to_int64(const BigDecimal& v);
+
+/// Orders two values: numbers (int, float, decimal) numerically and exactly, strings by bytes,
+/// datetimes, dates and booleans by value, JSON by text equality (0 or 1). nullopt when the values
+/// cannot be compared (different kinds, NULL).
+std::optional<int> compare_values(const SqlValue& a, const SqlValue& b);
 
 } // namespace bulkflow::sql_detail

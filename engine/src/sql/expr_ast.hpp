@@ -17,15 +17,15 @@
 namespace bulkflow::sql_detail {
 
 struct ExprNode {
-    enum class Kind { literal, field, now_token, today_token, negate, binary, call };
+    enum class Kind { literal, field, now_token, today_token, negate, binary, call, compare, logical, logical_not };
 
     Kind kind = Kind::literal;
     std::size_t pos = 0;   ///< 0-based offset in the text, for messages
     SqlValue value;        ///< literal
-    std::string name;      ///< field name, or function name as written
+    std::string name;      ///< field name, function name as written, compare: = <> < <= > >=, logical: AND OR
     char op = 0;           ///< binary: + - * / %
     bool method = false;   ///< call written as x.f()
-    std::vector<std::shared_ptr<ExprNode>> args;  ///< negate: 1, binary: 2, call: arguments
+    std::vector<std::shared_ptr<ExprNode>> args;  ///< negate/not: 1, binary/compare/logical: 2, call: arguments
 
     // Filled by resolve():
     Field field;                    ///< field

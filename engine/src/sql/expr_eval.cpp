@@ -52,6 +52,12 @@ public:
         case ExprNode::Kind::negate: return negate(eval(*n.args[0]));
         case ExprNode::Kind::binary: return binary(n.op, eval(*n.args[0]), eval(*n.args[1]));
         case ExprNode::Kind::call: return call(n);
+        case ExprNode::Kind::compare: return compare(n.name, eval(*n.args[0]), eval(*n.args[1]));
+        case ExprNode::Kind::logical: return logical(n);
+        case ExprNode::Kind::logical_not: {
+            const auto v = truth(eval(*n.args[0]), "not");
+            return v ? SqlValue{!*v} : SqlValue{};
+        }
         }
         return std::monostate{};
     }
@@ -86,6 +92,36 @@ private:
         fail(std::string(what) + " needs a string, got " + std::string(kind_of(v)));
     }
 
+    /// SQL three-valued logic: nullopt is NULL (unknown).
+    std::optional<bool> truth(const SqlValue& v, std::string_view what) const {
+        if (is_null(v)) return std::nullopt;
+        if (const auto* b = std::get_if<bool>(&v)) return *b;
+        fail("'" + std::string(what) + "' needs true/false values, got " + std::string(kind_of(v)));
+    }
+
+    SqlValue logical(const ExprNode& n) {
+        const bool is_and = n.name == "AND";
+        const char* what = is_and ? "and" : "or";
+        const auto a = truth(eval(*n.args[0]), what);
+        if (a && *a != is_and) return !is_and;  // false and ... / true or ...
+        const auto b = truth(eval(*n.args[1]), what);
+        if (b && *b != is_and) return !is_and;
+        if (!a || !b) return std::monostate{};
+        return is_and;
+    }
+
+    SqlValue compare(const std::string& op, const SqlValue& a, const SqlValue& b) const {
+        if (is_null(a) || is_null(b)) return std::monostate{};
+        const auto c = sql_detail::compare_values(a, b);
+        if (!c) fail("cannot compare " + std::string(kind_of(a)) + " with " + std::string(kind_of(b)));
+        if (op == "=") return *c == 0;
+        if (op == "<>") return *c != 0;
+        if (op == "<") return *c < 0;
+        if (op == "<=") return *c <= 0;
+        if (op == ">") return *c > 0;
+        return *c >= 0;
+    }
+
     SqlValue negate(const SqlValue& v) const {
         if (is_null(v)) return v;
         if (const auto* i = std::get_if<std::int64_t>(&v)) {
@@ -101,8 +137,11 @@ private:
     SqlValue binary(char op, const SqlValue& a, const SqlValue& b) const {
         if (is_null(a) || is_null(b)) return std::monostate{};
         const std::string what = std::string("operator '") + op + "'";
-        if (op == '+' && (std::holds_alternative<std::string>(a) || std::holds_alternative<std::string>(b)))
-            return to_str(a, what) + to_str(b, what);
+        const bool sa = std::holds_alternative<std::string>(a), sb = std::holds_alternative<std::string>(b);
+        if (op == '+' && sa && sb) return std::get<std::string>(a) + std::get<std::string>(b);
+        if (op == '+' && (sa || sb))
+            fail(what + " needs two numbers or two strings, got " + std::string(kind_of(a)) + " and " +
+                 std::string(kind_of(b)));
         const auto* ia = std::get_if<std::int64_t>(&a);
         const auto* ib = std::get_if<std::int64_t>(&b);
         if (ia && ib && op != '/') {

@@ -30,6 +30,7 @@ struct Token {
 };
 
 constexpr std::size_t kMaxDepth = 100;
+constexpr std::size_t kMaxNodes = 2000;  ///< bounds the recursion of later passes
 
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -46,7 +47,7 @@ public:
     explicit Parser(std::string_view text) : text_(text) { advance(); }
 
     NodePtr parse_all() {
-        NodePtr n = parse_sum();
+        NodePtr n = parse_or();
         if (tok_.kind != Tok::end) fail_at(tok_.pos, "unexpected " + describe(tok_));
         return n;
     }
@@ -124,6 +125,12 @@ private:
             }
             ++j;
             tok_ = {Tok::string, i, std::move(s)};
+        } else if (c == '=' || c == '!' || c == '<' || c == '>') {
+            std::string op(1, c);
+            if (j + 1 < text_.size() && (text_[j + 1] == '=' || (c == '<' && text_[j + 1] == '>'))) op += text_[j + 1];
+            if (op == "!") fail_at(i, "unexpected character '!' (use != or not)");
+            j += op.size();
+            tok_ = {Tok::punct, i, op == "==" ? "=" : op == "!=" ? "<>" : op};
         } else if (std::string_view("()+-*/%,.").find(c) != std::string_view::npos) {
             ++j;
             tok_ = {Tok::punct, i, std::string(1, c)};
@@ -150,13 +157,76 @@ private:
         DepthGuard& operator=(const DepthGuard&) = delete;
     };
 
-    static NodePtr binary(char op, std::size_t pos, NodePtr a, NodePtr b) {
-        auto n = std::make_shared<ExprNode>();
+    NodePtr make_node() {
+        if (++nodes_ > kMaxNodes) fail_at(tok_.pos, "expression is too long (more than " + std::to_string(kMaxNodes) + " parts)");
+        return std::make_shared<ExprNode>();
+    }
+
+    NodePtr binary(char op, std::size_t pos, NodePtr a, NodePtr b) {
+        auto n = make_node();
         n->kind = ExprNode::Kind::binary;
         n->op = op;
         n->pos = pos;
         n->args = {std::move(a), std::move(b)};
         return n;
+    }
+
+    bool is_keyword(std::string_view kw) const { return tok_.kind == Tok::ident && lower_ascii(tok_.text) == kw; }
+    bool is_comparison() const {
+        return tok_.kind == Tok::punct && (tok_.text == "=" || tok_.text == "<>" || tok_.text == "<" ||
+                                           tok_.text == "<=" || tok_.text == ">" || tok_.text == ">=");
+    }
+
+    NodePtr combine(ExprNode::Kind kind, std::string op, std::size_t pos, NodePtr a, NodePtr b) {
+        auto n = make_node();
+        n->kind = kind;
+        n->name = std::move(op);
+        n->pos = pos;
+        n->args = {std::move(a), std::move(b)};
+        return n;
+    }
+
+    NodePtr parse_or() {
+        DepthGuard guard(*this);
+        NodePtr left = parse_and();
+        while (is_keyword("or")) {
+            const std::size_t at = tok_.pos;
+            advance();
+            left = combine(ExprNode::Kind::logical, "OR", at, std::move(left), parse_and());
+        }
+        return left;
+    }
+
+    NodePtr parse_and() {
+        NodePtr left = parse_not();
+        while (is_keyword("and")) {
+            const std::size_t at = tok_.pos;
+            advance();
+            left = combine(ExprNode::Kind::logical, "AND", at, std::move(left), parse_not());
+        }
+        return left;
+    }
+
+    NodePtr parse_not() {
+        DepthGuard guard(*this);
+        if (!is_keyword("not")) return parse_comparison();
+        auto n = make_node();
+        n->kind = ExprNode::Kind::logical_not;
+        n->pos = tok_.pos;
+        advance();
+        n->args = {parse_not()};
+        return n;
+    }
+
+    NodePtr parse_comparison() {
+        NodePtr left = parse_sum();
+        if (!is_comparison()) return left;
+        const std::string op = tok_.text;
+        const std::size_t at = tok_.pos;
+        advance();
+        left = combine(ExprNode::Kind::compare, op, at, std::move(left), parse_sum());
+        if (is_comparison()) fail_at(tok_.pos, "comparisons cannot be chained; join them with 'and'");
+        return left;
     }
 
     NodePtr parse_sum() {
@@ -207,7 +277,7 @@ private:
                 return operand;
             }
         }
-        auto n = std::make_shared<ExprNode>();
+        auto n = make_node();
         n->kind = ExprNode::Kind::negate;
         n->pos = at;
         n->args = {std::move(operand)};
@@ -222,7 +292,7 @@ private:
             return args;
         }
         for (;;) {
-            args.push_back(parse_sum());
+            args.push_back(parse_or());
             if (is_punct(")")) break;
             expect(",");
         }
@@ -235,7 +305,7 @@ private:
         while (is_punct(".")) {
             advance();
             if (tok_.kind != Tok::ident) fail_at(tok_.pos, "expected a method name after '.' but found " + describe(tok_));
-            auto call = std::make_shared<ExprNode>();
+            auto call = make_node();
             call->kind = ExprNode::Kind::call;
             call->pos = tok_.pos;
             call->name = tok_.text;
@@ -250,7 +320,7 @@ private:
     }
 
     NodePtr parse_primary() {
-        auto n = std::make_shared<ExprNode>();
+        auto n = make_node();
         n->pos = tok_.pos;
         switch (tok_.kind) {
         case Tok::number: {
@@ -284,6 +354,8 @@ private:
                 return n;
             }
             const std::string lower = lower_ascii(n->name);
+            if (lower == "and" || lower == "or" || lower == "not")
+                fail_at(n->pos, "expected a value but found '" + n->name + "'");
             if (lower == "true" || lower == "false") n->value = lower == "true";
             else if (lower == "null" || lower == "none") n->value = std::monostate{};
             else n->kind = ExprNode::Kind::field;
@@ -292,7 +364,7 @@ private:
         case Tok::punct:
             if (is_punct("(")) {
                 advance();
-                NodePtr inner = parse_sum();
+                NodePtr inner = parse_or();
                 expect(")");
                 return inner;
             }
@@ -305,6 +377,7 @@ private:
     std::string_view text_;
     std::size_t pos_ = 0;
     std::size_t depth_ = 0;
+    std::size_t nodes_ = 0;
     Token tok_;
 };
 

@@ -8,6 +8,7 @@
 #include <bulkflow/validation.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 namespace bulkflow {
@@ -52,6 +53,15 @@ public:
             break;
         case ExprNode::Kind::binary: binary(n); break;
         case ExprNode::Kind::call: call(n); break;
+        case ExprNode::Kind::compare: compare(n); break;
+        case ExprNode::Kind::logical:
+        case ExprNode::Kind::logical_not:
+            for (const auto& a : n.args)
+                if (a->type && *a->type != FieldType::boolean)
+                    fail("'" + (n.kind == ExprNode::Kind::logical_not ? std::string("not") : lower(n.name)) +
+                         "' needs true/false values, but " + shown(*a) + " is " + type_name(a->type));
+            n.type = FieldType::boolean;
+            break;
         }
     }
 
@@ -120,6 +130,37 @@ private:
                 if (x->type && *x->type != FieldType::integer)
                     fail("operator '%' needs integers, but " + shown(*x) + " is " + type_name(x->type));
         }
+    }
+
+    static std::string lower(std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
+
+    /// A string literal compared with a datetime or date becomes that type ("created_at < '2022-01-01'").
+    void adapt_literal(ExprNode& lit, const std::optional<FieldType>& other) const {
+        const auto* s = std::get_if<std::string>(&lit.value);
+        if (lit.kind != ExprNode::Kind::literal || !s || (other != FieldType::datetime && other != FieldType::date)) return;
+        if (other == FieldType::datetime) {
+            const auto t = parse_iso8601(*s);
+            if (!t) fail("'" + *s + "' is not an ISO 8601 date-time");
+            lit.value = *t;
+        } else {
+            const auto d = parse_date(*s);
+            if (!d) fail("'" + *s + "' is not a date (YYYY-MM-DD)");
+            lit.value = *d;
+        }
+        lit.type = other;
+    }
+
+    void compare(ExprNode& n) const {
+        adapt_literal(*n.args[0], n.args[1]->type);
+        adapt_literal(*n.args[1], n.args[0]->type);
+        const auto& a = n.args[0]->type;
+        const auto& b = n.args[1]->type;
+        const bool ok = !a || !b || (is_numeric(*a) && is_numeric(*b)) || (*a == *b && *a != FieldType::json);
+        if (!ok) fail("cannot compare " + type_name(a) + " with " + type_name(b) + " ('" + n.name + "')");
+        n.type = FieldType::boolean;
     }
 
     void arity(const ExprNode& n, std::size_t min, std::size_t max) const {
@@ -228,7 +269,9 @@ std::optional<FieldType> Expr::type() const noexcept { return root_ ? root_->typ
 namespace {
 
 bool any_operator_or_call(const ExprNode& n) {
-    if (n.kind == ExprNode::Kind::negate || n.kind == ExprNode::Kind::binary || n.kind == ExprNode::Kind::call) return true;
+    if (n.kind != ExprNode::Kind::literal && n.kind != ExprNode::Kind::field && n.kind != ExprNode::Kind::now_token &&
+        n.kind != ExprNode::Kind::today_token)
+        return true;
     return std::any_of(n.args.begin(), n.args.end(), [](const auto& a) { return any_operator_or_call(*a); });
 }
 

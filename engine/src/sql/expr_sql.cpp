@@ -32,6 +32,12 @@ public:
         case ExprNode::Kind::negate: return "-" + operand(*n.args[0]);
         case ExprNode::Kind::binary: return binary(n);
         case ExprNode::Kind::call: return call(n, as_text);
+        case ExprNode::Kind::compare:
+        case ExprNode::Kind::logical: {
+            const std::string left = operand(*n.args[0]);  // placeholders are numbered left to right
+            return left + " " + n.name + " " + operand(*n.args[1]);
+        }
+        case ExprNode::Kind::logical_not: return "NOT " + operand(*n.args[0]);
         }
         return "NULL";
     }
@@ -47,7 +53,10 @@ private:
     /// An operand of an operator: parenthesised when it is itself an operation.
     std::string operand(const ExprNode& n) {
         const std::string s = emit(n);
-        return n.kind == ExprNode::Kind::binary || n.kind == ExprNode::Kind::negate ? "(" + s + ")" : s;
+        const bool compound = n.kind == ExprNode::Kind::binary || n.kind == ExprNode::Kind::negate ||
+                              n.kind == ExprNode::Kind::compare || n.kind == ExprNode::Kind::logical ||
+                              n.kind == ExprNode::Kind::logical_not;
+        return compound ? "(" + s + ")" : s;
     }
 
     std::string text_operand(const ExprNode& n) {

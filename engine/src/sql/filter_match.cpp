@@ -16,29 +16,6 @@ using Op = FilterNode::Op;
 
 namespace {
 
-std::optional<sql_detail::BigDecimal> as_number(const SqlValue& v) {
-    if (const auto* i = std::get_if<std::int64_t>(&v)) return sql_detail::decimal_from_int(*i);
-    if (const auto* d = std::get_if<Decimal>(&v)) return sql_detail::parse_decimal(d->text);
-    if (const auto* f = std::get_if<double>(&v)) return sql_detail::decimal_from_double(*f);
-    return std::nullopt;
-}
-
-/// -1/0/1, or nullopt when the values cannot be ordered against each other.
-std::optional<int> compare(const SqlValue& a, const SqlValue& b) {
-    if (auto x = as_number(a)) {
-        if (auto y = as_number(b)) return sql_detail::compare(*x, *y);
-        return std::nullopt;
-    }
-    if (a.index() != b.index()) return std::nullopt;
-    const auto three_way = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
-    if (const auto* s = std::get_if<std::string>(&a)) return three_way(*s, std::get<std::string>(b));
-    if (const auto* t = std::get_if<Timestamp>(&a)) return three_way(t->micros, std::get<Timestamp>(b).micros);
-    if (const auto* d = std::get_if<Date>(&a)) return three_way(d->days, std::get<Date>(b).days);
-    if (const auto* x = std::get_if<bool>(&a)) return three_way(*x, std::get<bool>(b));
-    if (const auto* j = std::get_if<JsonText>(&a)) return j->text == std::get<JsonText>(b).text ? 0 : 1;
-    return std::nullopt;
-}
-
 char fold(char c, bool ci) { return ci && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 /// Length of the UTF-8 sequence starting with byte c (1 for invalid bytes).
@@ -114,7 +91,7 @@ private:
     bool leaf(const FilterNode& n) {
         const SqlValue v = value_of(n.field);
         const bool null = is_null(v);
-        const auto cmp = [&](const SqlValue& x) { return null ? std::nullopt : compare(v, x); };
+        const auto cmp = [&](const SqlValue& x) { return null ? std::nullopt : sql_detail::compare_values(v, x); };
         const auto ordered = [&](auto pred) {  // NULL is never ordered
             const auto c = cmp(n.values.front());
             return c.has_value() && pred(*c);
