@@ -3,6 +3,7 @@
 #include "catalog.hpp"
 #include "ingest.hpp"
 #include "nested.hpp"
+#include "verify.hpp"
 #include "nodes.hpp"
 
 #include <bulkflow/error.hpp>
@@ -110,6 +111,25 @@ public:
         boost::json::object extra{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}};
         if (opt.dry_run) extra["dry_run"] = true;
         if (nested.enabled()) extra["nested"] = nested.counts();
+        if (p.get_bool("verify_migration", false) && !opt.dry_run) {
+            std::vector<std::string> fields;
+            if (const auto* vf = p.json("verification_fields")) {
+                for (const auto& f : vf->as_array()) {
+                    if (!f.is_string() || !m.find(f.get_string()))
+                        Params::fail("verification_fields", "names an unknown field " + boost::json::serialize(f));
+                    fields.emplace_back(f.get_string());
+                }
+            }
+            const auto sample = p.get_int("verification_sample", 1000);
+            if (sample < 0) Params::fail("verification_sample", "must be >= 0");
+            auto report = verify_sample(*db, m, *data, plan.convert, static_cast<std::size_t>(sample), fields);
+            if (report.at("mismatched").as_int64() > 0)
+                throw Error(ErrorCode::invalid_data, "verify_migration: " + std::to_string(report.at("mismatched").as_int64()) + " of " +
+                                                         std::to_string(report.at("checked").as_int64()) +
+                                                         " sampled records have no matching stored row (record indexes " +
+                                                         boost::json::serialize(report.at("mismatched_indexes")) + "); the stored rows stay");
+            extra["verification"] = std::move(report);
+        }
         return stats.result(extra);
     }
 

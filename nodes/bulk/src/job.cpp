@@ -17,6 +17,16 @@ LogLevel parse_level(const std::string& s) {
     Params::fail("error_log_level", "must be debug, info, warning or error");
 }
 
+// The process's I/O counters (Linux /proc/self/io): rchar, wchar, syscr, syscw, read_bytes...
+std::map<std::string, long long> read_proc_io() {
+    std::map<std::string, long long> v;
+    std::ifstream in("/proc/self/io");
+    std::string key;
+    long long n = 0;
+    while (in >> key >> n) v[key.substr(0, key.size() - 1)] = n;  // "read_bytes:" -> "read_bytes"
+    return v;
+}
+
 bool retryable(const Error& e) {
     return e.code() == ErrorCode::connection || e.code() == ErrorCode::database;
 }
@@ -61,6 +71,8 @@ JobOptions parse_job_options(const Params& p) {
     o.monitor_memory = p.get_bool("monitor_memory", false) || p.get_bool("track_memory_usage", false);
     o.monitor_cpu = p.get_bool("monitor_cpu", false);
     o.collect_metrics = p.get_bool("collect_metrics", false) || p.get_bool("track_batch_performance", false);
+    o.monitor_disk_io = p.get_bool("monitor_disk_io", false);
+    o.track_io_operations = p.get_bool("track_io_operations", false);
     o.metrics_file = p.get_string("metrics_file");
     o.performance_report = p.get_bool("performance_report", false);
     o.report_file = p.get_string("report_file");
@@ -71,6 +83,7 @@ JobOptions parse_job_options(const Params& p) {
 }
 
 JobStats::JobStats(std::string operation, const JobOptions& options) : operation_(std::move(operation)), opt_(options) {
+    if (opt_.monitor_disk_io || opt_.track_io_operations) io_start_ = read_proc_io();
     if (!opt_.failed_records_file.empty()) {
         failed_file_.open(opt_.failed_records_file, std::ios::trunc);
         if (!failed_file_)
@@ -144,6 +157,18 @@ NodeOutput JobStats::result(const boost::json::object& extra) {
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     }
     if (opt_.collect_metrics) d["metrics"] = metrics_;
+    if (opt_.monitor_disk_io || opt_.track_io_operations) {
+        auto now = read_proc_io();
+        auto delta = [&](const char* k) { return now[k] - io_start_[k]; };
+        if (opt_.monitor_disk_io) {
+            d["disk_read_mb"] = static_cast<double>(delta("read_bytes")) / (1024.0 * 1024.0);
+            d["disk_write_mb"] = static_cast<double>(delta("write_bytes")) / (1024.0 * 1024.0);
+        }
+        if (opt_.track_io_operations) {
+            d["io_read_ops"] = delta("syscr");
+            d["io_write_ops"] = delta("syscw");
+        }
+    }
     auto write_json = [&](const std::string& path, const boost::json::value& v, const char* param) {
         std::ofstream f(path, std::ios::trunc);
         f << boost::json::serialize(v) << '\n';

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,7 @@ struct JobOptions {
     bool include_deleted = false;
     bool confirmed = false;
     bool monitor_memory = false, monitor_cpu = false, collect_metrics = false, performance_report = false;
+    bool monitor_disk_io = false, track_io_operations = false;
     std::string metrics_file, report_file;
 };
 
@@ -67,6 +69,7 @@ private:
     const JobOptions& opt_;
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     boost::json::array errors_, metrics_;
+    std::map<std::string, long long> io_start_;  // /proc/self/io at start
     std::ofstream failed_file_;
     std::size_t last_progress_ = 0;
 };

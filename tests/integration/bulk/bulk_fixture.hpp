@@ -98,6 +98,14 @@ public:
         return rows;
     }
 
+    void exec(const std::string& sql) {
+        PGresult* r = PQexec(conn_, sql.c_str());
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        std::string msg = PQresultErrorMessage(r);
+        PQclear(r);
+        if (!ok) throw std::runtime_error(sql + ": " + msg);
+    }
+
 private:
     static PGconn* connect(const std::string& url) {
         PGconn* c = PQconnectdb(url.c_str());
@@ -107,13 +115,6 @@ private:
             throw std::runtime_error("cannot connect to the test PostgreSQL: " + msg);
         }
         return c;
-    }
-    void exec(const std::string& sql) {
-        PGresult* r = PQexec(conn_, sql.c_str());
-        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        std::string msg = PQresultErrorMessage(r);
-        PQclear(r);
-        if (!ok) throw std::runtime_error(sql + ": " + msg);
     }
     static std::string normalise(Oid type, std::string v) {
         constexpr Oid kBool = 16, kTimestamptz = 1184;
@@ -189,6 +190,18 @@ public:
         sqlite3_finalize(st);
         sqlite3_close(db);
         return rows;
+    }
+    /// Runs a statement that changes the database (test setup behind bulkflow's back).
+    void exec(const std::string& sql) {
+        if (pg_) return pg_->exec(sql);
+        sqlite3* db = nullptr;
+        sqlite3_open(path_.c_str(), &db);
+        char* err = nullptr;
+        int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+        std::string msg = err ? err : "";
+        sqlite3_free(err);
+        sqlite3_close(db);
+        if (rc != SQLITE_OK) throw std::runtime_error(sql + ": " + msg);
     }
     std::string scalar(const std::string& sql) const { return query(sql).at(0).at(0).value_or("NULL"); }
     long long count(const std::string& table = "products", const std::string& where = "") const {

@@ -178,3 +178,41 @@ TEST_CASE("transform_data false leaves transformation_rules unapplied", "[bulk][
                                           {"transformation_rules", {{"category", "lower(category)"}}}, {"transform_data", false}});
     CHECK(db.scalar("SELECT category FROM products") == "BOOKS");
 }
+
+TEST_CASE("verify_migration reads back a sample and compares it", "[bulk][create][verify]") {
+    BulkDb db("verify");
+    auto d = db.run_node("ProductBulkCreateNode", {{"data", products(50)}, {"verify_migration", true}, {"verification_sample", 20},
+                                                   {"verification_fields", boost::json::array{"name", "price", "category"}}});
+    CHECK(d.at("verification").at("checked").as_int64() == 20);
+    CHECK(d.at("verification").at("mismatched").as_int64() == 0);
+    auto all = db.run_node("ProductBulkCreateNode", {{"data", products(3, "x")}, {"verify_migration", true}});
+    CHECK(all.at("verification").at("checked").as_int64() == 3);
+}
+
+TEST_CASE("monitoring adds memory, cpu, disk and io counters to the result", "[bulk][create][monitor]") {
+    BulkDb db("monitor");
+    auto d = db.run_node("ProductBulkCreateNode", {{"data", products(200)}, {"batch_size", 50}, {"monitor_memory", true},
+                                                   {"monitor_cpu", true}, {"monitor_disk_io", true}, {"track_io_operations", true},
+                                                   {"collect_metrics", true}});
+    CHECK(d.at("peak_rss_mb").as_double() > 1.0);
+    CHECK(d.at("cpu_s").as_double() > 0.0);
+    CHECK(d.contains("disk_write_mb"));
+    CHECK(d.at("io_write_ops").as_int64() >= 0);
+    CHECK(d.at("metrics").as_array().size() == 4);
+    CHECK(d.at("metrics").at(0).at("rows").as_int64() == 50);
+}
+
+TEST_CASE("verify_migration fails when stored rows differ from the input", "[bulk][create][verify]") {
+    BulkDb db("verify_mismatch");
+    db.run_node("ProductBulkCreateNode", {{"data", products(1)}});  // creates the table
+    if (test_dialect() == "postgres") {
+        db.exec("CREATE FUNCTION zero_price() RETURNS trigger AS $$ BEGIN NEW.price := 0; RETURN NEW; END $$ LANGUAGE plpgsql");
+        db.exec("CREATE TRIGGER zero BEFORE INSERT ON products FOR EACH ROW WHEN (NEW.name = 'Product 2') EXECUTE FUNCTION zero_price()");
+    } else {
+        db.exec("CREATE TRIGGER zero AFTER INSERT ON products WHEN NEW.name = 'Product 2' "
+                "BEGIN UPDATE products SET price = '0.00' WHERE id = NEW.id; END");
+    }
+    auto e = run_error(db, "ProductBulkCreateNode", {{"data", products(3)}, {"verify_migration", true}});
+    CHECK_THAT(std::string(e.what()), Contains("1 of 3 sampled records") && Contains("[1]"));
+    CHECK(db.count() == 4);  // the stored rows stay
+}
