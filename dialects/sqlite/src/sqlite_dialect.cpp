@@ -211,6 +211,17 @@ public:
             for (std::size_t i = 0; i < stamped.size(); ++i) insert.bind(cols.size() + i, stamp_);
         }
         WriteCounts counts;
+        try {
+            write_rows(rows, insert, update, set_pos, key_pos, counts);
+        } catch (const RowWriteError& e) {
+            throw RowWriteError(e, e.row(), counts);  // the rows before it are written: count them
+        }
+        return counts;
+    }
+
+    void write_rows(const RowBatch& rows, detail::NativeStatement& insert, detail::NativeStatement* update,
+                    const std::vector<std::size_t>& set_pos, const std::vector<std::size_t>& key_pos, WriteCounts& counts) {
+        const auto& cols = rows.columns();
         for (std::size_t r = 0; r < rows.rows(); ++r) {
             for (std::size_t c = 0; c < cols.size(); ++c) insert.bind(c, rows.at(r, c));
             long long n = run(insert, r, rows);
@@ -233,7 +244,6 @@ public:
             if (run(*update, r, rows) > 0) ++counts.updated;
             else ++counts.skipped;
         }
-        return counts;
     }
 
     std::size_t update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) override {
@@ -259,7 +269,11 @@ public:
         std::size_t changed = 0;
         for (std::size_t r = 0; r < rows.rows(); ++r) {
             for (std::size_t s = 0; s < order.size(); ++s) st.bind(s, rows.at(r, order[s]));
-            changed += static_cast<std::size_t>(run(st, r, rows));
+            try {
+                changed += static_cast<std::size_t>(run(st, r, rows));
+            } catch (const RowWriteError& e) {
+                throw RowWriteError(e, e.row(), WriteCounts{0, changed, 0});
+            }
         }
         return changed;
     }

@@ -1,6 +1,7 @@
 #include "job.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/postgres_dialect.hpp>
 #include <bulkflow/sqlite_dialect.hpp>
 
 namespace bulkflow::bulk {
@@ -10,8 +11,7 @@ std::unique_ptr<Dialect> open_database(Context& ctx, const Model& model) {
     std::unique_ptr<Dialect> db;
     switch (url.kind) {
     case DatabaseKind::sqlite: db = open_sqlite(url); break;
-    case DatabaseKind::postgresql:
-        throw Error(ErrorCode::connection, "the PostgreSQL writer is not built yet (issue #4); use a sqlite:/// URL for now");
+    case DatabaseKind::postgresql: db = open_postgres(url); break;
     case DatabaseKind::mysql:
         throw Error(ErrorCode::connection, "the MySQL/MariaDB writer is not built yet; use a sqlite:/// URL for now");
     }

@@ -91,7 +91,10 @@ JobStats::JobStats(std::string operation, const JobOptions& options) : operation
     }
 }
 
-void JobStats::fail_record(Context& ctx, std::size_t index, const boost::json::object& record, const std::string& error) {
+void JobStats::fail_record(Context& ctx, std::size_t index, const boost::json::object& record, const std::string& message) {
+    // Dialect errors already start with "record N: "; the index is reported on its own.
+    const std::string prefix = "record " + std::to_string(index) + ": ";
+    const std::string error = message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
     ++failures;
     if (errors_.size() < 100) errors_.push_back({{"index", index}, {"error", error}});
     if (failed_file_.is_open()) {
@@ -198,6 +201,9 @@ WriteCounts write_isolated(Context& ctx, const RowBatch& rows, const RecordBatch
             break;
         } catch (const RowWriteError& e) {
             if (opt.strategy != ErrorStrategy::continue_) throw;
+            total.inserted += e.written().inserted;  // the rows before the failing one are stored
+            total.updated += e.written().updated;
+            total.skipped += e.written().skipped;
             const std::size_t index = part.record_index(e.row());
             stats.fail_record(ctx, index, raw.row(index - raw.first_index), e.what());
             if (opt.max_errors && stats.failures > *opt.max_errors)

@@ -34,11 +34,14 @@ struct WriteCounts {
 /// that cannot isolate a row (COPY) throw a plain Error instead, and the caller bisects.
 class RowWriteError : public Error {
 public:
-    RowWriteError(const Error& e, std::size_t row) : Error(e), row_(row) {}
+    RowWriteError(const Error& e, std::size_t row, WriteCounts written = {}) : Error(e), row_(row), written_(written) {}
     [[nodiscard]] std::size_t row() const noexcept { return row_; }
+    /// What the rows before the failing one did (they are written).
+    [[nodiscard]] const WriteCounts& written() const noexcept { return written_; }
 
 private:
     std::size_t row_;
+    WriteCounts written_;
 };
 
 class Dialect {

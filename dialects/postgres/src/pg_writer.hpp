@@ -1,0 +1,62 @@
+#pragma once
+// The bulk writes: COPY into the table (conflicts are errors), COPY into a temporary staging
+// table + one INSERT ... ON CONFLICT (skip / update) or UPDATE ... FROM (update_rows), and the row
+// isolation every write shares (see postgres_dialect.hpp).
+
+#include "pg_connection.hpp"
+
+#include <bulkflow/dialect.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bulkflow::detail {
+
+class PgWriter {
+public:
+    explicit PgWriter(PgConnection& conn) : conn_(conn) {}
+
+    WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
+                            const std::vector<std::string>& conflict_columns);
+    void insert_collecting_ids(const Model& m, const RowBatch& rows, std::vector<SqlValue>& ids);
+    std::size_t update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where);
+
+    /// The table may have been recreated: stop reusing its staging tables and cached sequence.
+    void forget_table(const std::string& table);
+    /// After a reconnect: temporary tables are gone.
+    void forget_session();
+
+private:
+    /// Writes rows [lo, hi) of the batch; throws PgError. Runs inside a savepoint.
+    using RangeOp = std::function<WriteCounts(std::size_t lo, std::size_t hi)>;
+    /// Told about each range that is written (in row order), e.g. to collect its ids.
+    using Written = std::function<void(std::size_t lo, std::size_t hi)>;
+
+    /// Runs `op` over the whole batch in a transaction (its own when none is open). A row with a
+    /// NUL byte, and the first row that fails at the database, ends the write with RowWriteError
+    /// after the rows before it are written.
+    WriteCounts guarded(const RowBatch& rows, const RangeOp& op, const Written& written = {});
+    /// Finds and reports the first failing row of [0, n) (see postgres_dialect.hpp).
+    WriteCounts isolate(const RowBatch& rows, std::size_t n, const RangeOp& op, const Written& written);
+
+    /// A temporary table (bulkflow_n, bulkflow_round, bulkflow_c0...) with the target's column
+    /// types for the batch's columns; created if missing. Returns its name.
+    std::string stage_for(const Model& m, const RowBatch& rows);
+    /// Empties the staging table and COPYs rows [lo, hi) into it.
+    void fill_stage(const std::string& stage, const RowBatch& rows, std::size_t lo, std::size_t hi,
+                    const std::vector<std::uint32_t>& rounds);
+    /// `n` fresh values of the table's id sequence, ascending.
+    std::vector<std::int64_t> allocate_ids(const Model& m, std::size_t n);
+    WriteCounts insert_defaults(const Model& m, const RowBatch& rows, ConflictMode mode);
+
+    PgConnection& conn_;
+    std::map<std::string, std::string> stages_;     // table + columns -> staging table name
+    std::map<std::string, std::string> sequences_;  // table -> its id sequence
+    std::size_t next_stage_ = 0;
+    std::string buffer_;  // COPY data, reused across calls
+};
+
+} // namespace bulkflow::detail

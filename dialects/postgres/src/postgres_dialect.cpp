@@ -1,0 +1,114 @@
+#include "pg_connection.hpp"
+#include "pg_ddl.hpp"
+#include "pg_values.hpp"
+#include "pg_writer.hpp"
+
+#include <bulkflow/postgres_dialect.hpp>
+
+#include <cstdlib>
+
+namespace bulkflow {
+namespace {
+
+using detail::PgConnection;
+using detail::PgError;
+
+class PostgresDialect final : public Dialect {
+public:
+    explicit PostgresDialect(const DatabaseUrl& url) : conn_(url), writer_(conn_) {}
+
+    DatabaseKind kind() const noexcept override { return DatabaseKind::postgresql; }
+    const SqlFlavor& flavor() const noexcept override { return sql_flavor(DatabaseKind::postgresql); }
+
+    void ensure_table(const Model& m) override {
+        writer_.forget_table(m.table);
+        detail::ensure_pg_table(conn_, m);
+    }
+
+    void begin() override {
+        if (conn_.broken()) {  // a retry after a lost connection starts on a fresh one
+            conn_.reconnect();
+            writer_.forget_session();
+        }
+        conn_.exec("BEGIN", "begin");
+    }
+    void commit() override { detail::commit_checked(conn_); }
+    void rollback() noexcept override {
+        if (conn_.in_transaction()) conn_.exec_quietly("ROLLBACK");
+    }
+
+    WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
+                            const std::vector<std::string>& conflict_columns) override {
+        return writer_.insert_rows(m, rows, mode, conflict_columns);
+    }
+    void insert_collecting_ids(const Model& m, const RowBatch& rows, std::vector<SqlValue>& ids) override {
+        writer_.insert_collecting_ids(m, rows, ids);
+    }
+    std::size_t update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) override {
+        return writer_.update_rows(m, rows, extra_where);
+    }
+
+    std::size_t execute(const SqlFragment& stmt) override {
+        auto r = conn_.exec_params(stmt.sql, stmt.binds, "statement failed");
+        return static_cast<std::size_t>(std::strtoull(PQcmdTuples(r.get()), nullptr, 10));
+    }
+
+    std::vector<std::vector<SqlValue>> query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
+        auto r = conn_.exec_params(stmt.sql, stmt.binds, "query failed");
+        const int rows = PQntuples(r.get()), cols = PQnfields(r.get());
+        std::vector<std::vector<SqlValue>> out;
+        out.reserve(static_cast<std::size_t>(rows));
+        for (int i = 0; i < rows; ++i) {
+            std::vector<SqlValue> values;
+            values.reserve(static_cast<std::size_t>(cols));
+            for (int c = 0; c < cols; ++c) {
+                if (PQgetisnull(r.get(), i, c)) {
+                    values.emplace_back();
+                    continue;
+                }
+                const auto col = static_cast<std::size_t>(c);
+                const std::string_view text(PQgetvalue(r.get(), i, c), static_cast<std::size_t>(PQgetlength(r.get(), i, c)));
+                values.push_back(detail::from_pg_text(text, col < result.size() ? result[col] : nullptr, PQftype(r.get(), c),
+                                                      PQfname(r.get(), c)));
+            }
+            out.push_back(std::move(values));
+        }
+        return out;
+    }
+
+    void set_foreign_key_checks(bool enabled) override {
+        // replica mode skips the triggers that enforce foreign keys; it needs superuser rights.
+        try {
+            conn_.exec(enabled ? "SET session_replication_role = DEFAULT" : "SET session_replication_role = replica",
+                       "setting session_replication_role");
+        } catch (const PgError& e) {
+            if (e.sqlstate() != "42501") throw;
+            throw Error(ErrorCode::database, std::string("cannot turn foreign key checks ") + (enabled ? "on" : "off") +
+                                                 ": PostgreSQL allows SET session_replication_role to superusers only (" +
+                                                 e.bare() + ")");
+        }
+    }
+
+    void advance_id_sequence(const Model& m) override {
+        const Field& id = m.id_field();
+        if (!id.auto_increment || id.type != FieldType::integer) return;
+        const auto& q = flavor();
+        // Never moves the sequence backwards (another session may hold values beyond MAX(id)),
+        // and leaves an empty table's sequence alone.
+        conn_.exec_params("SELECT setval(s, GREATEST(m, COALESCE(pg_sequence_last_value(s), 0)), true) FROM (SELECT "
+                          "CAST(pg_get_serial_sequence(CAST($1 AS TEXT), 'id') AS regclass) AS s, (SELECT MAX(" +
+                              q.quote_identifier(id.name) + ") FROM " + q.quote_identifier(m.table) +
+                              ") AS m) AS bulkflow_q WHERE s IS NOT NULL AND m IS NOT NULL",
+                          {SqlValue{q.quote_identifier(m.table)}}, "advancing the id sequence of '" + m.table + "'");
+    }
+
+private:
+    PgConnection conn_;
+    detail::PgWriter writer_;
+};
+
+} // namespace
+
+std::unique_ptr<Dialect> open_postgres(const DatabaseUrl& url) { return std::make_unique<PostgresDialect>(url); }
+
+} // namespace bulkflow
