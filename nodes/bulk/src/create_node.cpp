@@ -92,8 +92,17 @@ public:
             plan.checkpoint_key = p.get_string("checkpoint_file", ctx.node_id() + ":" + m.name);
 
         plan.convert.nested = nested.keys();
-        auto db = open_database(ctx, m);
+        const LoadOptions load = load_options(p);
+        const bool disable_indexes = p.get_bool("disable_indexes", false);
+        auto open = [&] {
+            auto d = open_database(ctx, m);
+            d->set_load_options(load);
+            return d;
+        };
+        auto db = open();
         nested.ensure_tables(*db);
+        // Plain inserts do not depend on batch order, so they may be written in parallel.
+        if (op_ == Operation::create && mode == ConflictMode::error && !nested.enabled()) plan.open_connection = open;
         const bool no_fk = p.get_bool("disable_foreign_keys", false);
         if (no_fk) db->set_foreign_key_checks(false);
         if (op_ == Operation::upsert)
@@ -105,7 +114,18 @@ public:
             plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, rows, mode, conflict_cols); };
 
         JobStats stats(std::string(operation_result_name(op_)), opt);
-        ingest(ctx, *db, *data, opt, plan, stats);
+        if (disable_indexes && !opt.dry_run) {
+            db->drop_secondary_indexes(m);
+            try {
+                ingest(ctx, *db, *data, opt, plan, stats);
+            } catch (...) {
+                db->restore_secondary_indexes(m);  // always rebuilt, even on failure
+                throw;
+            }
+            db->restore_secondary_indexes(m);
+        } else {
+            ingest(ctx, *db, *data, opt, plan, stats);
+        }
         if (no_fk) db->set_foreign_key_checks(true);
         if ((keep_ids || op_ == Operation::upsert) && !opt.dry_run) db->advance_id_sequence(m);
         boost::json::object extra{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}};
@@ -139,6 +159,27 @@ private:
 };
 
 } // namespace
+
+LoadOptions load_options(const Params& p) {
+    LoadOptions o;
+    o.use_copy = p.get_bool("use_copy", true);
+    o.disable_triggers = p.get_bool("disable_triggers", false) || p.get_bool("migration_mode", false);
+    if (const auto* c = p.json("copy_options")) {
+        if (!c->is_object()) Params::fail("copy_options", "must be an object {format, delimiter, null_string}");
+        for (const auto& kv : c->get_object()) {
+            const std::string k(kv.key());
+            if (!kv.value().is_string()) Params::fail("copy_options", k + " must be a string");
+            const std::string v(kv.value().get_string());
+            if (k == "format") o.copy_format = v;
+            else if (k == "delimiter") o.copy_delimiter = v;
+            else if (k == "null_string") o.copy_null = v;
+            else Params::fail("copy_options", "unknown option '" + k + "' (format, delimiter, null_string)");
+        }
+        // The specification's example gives a delimiter without a format: that means text.
+        if (!c->get_object().contains("format") && (!o.copy_delimiter.empty() || !o.copy_null.empty())) o.copy_format = "text";
+    }
+    return o;
+}
 
 std::string unique_fields_removed() {
     return "was removed in v0.7.1: BulkUpsert always detects conflicts on 'id'. Remove unique_fields, make sure "

@@ -5,8 +5,11 @@
 #include <bulkflow/error.hpp>
 
 #include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 namespace bulkflow::bulk {
 namespace {
@@ -14,7 +17,93 @@ namespace {
 struct Token {
     RecordBatch raw;
     ConvertedBatch converted;
+    std::size_t sequence = 0;
 };
+
+/// What writing one batch did; applied to the node's stats only once the batch committed.
+struct BatchOutcome {
+    WriteCounts counts;
+    std::vector<Reject> failed;
+};
+
+/// Connections for parallel writes. least_loaded: any idle one; round_robin: batch i waits
+/// for connection i mod N.
+class ConnectionPool {
+public:
+    ConnectionPool(Dialect& first, std::vector<std::unique_ptr<Dialect>> more, bool round_robin)
+        : owned_(std::move(more)), round_robin_(round_robin) {
+        all_.push_back(&first);
+        for (auto& d : owned_) all_.push_back(d.get());
+        busy_.assign(all_.size(), false);
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return all_.size(); }
+
+    std::size_t acquire(std::size_t sequence) {
+        std::unique_lock lock(m_);
+        std::size_t pick = all_.size();
+        cv_.wait(lock, [&] {
+            if (round_robin_) pick = sequence % all_.size();
+            else
+                for (pick = 0; pick < all_.size() && busy_[pick]; ++pick) {}
+            return pick < all_.size() && !busy_[pick];
+        });
+        busy_[pick] = true;
+        return pick;
+    }
+    void release(std::size_t i) {
+        {
+            std::lock_guard lock(m_);
+            busy_[i] = false;
+        }
+        cv_.notify_all();
+    }
+    Dialect& at(std::size_t i) { return *all_[i]; }
+
+private:
+    std::vector<std::unique_ptr<Dialect>> owned_;
+    std::vector<Dialect*> all_;
+    std::vector<bool> busy_;
+    bool round_robin_;
+    std::mutex m_;
+    std::condition_variable cv_;
+};
+
+// Writes one converted batch: its own transaction (unless the whole load is one), failing rows
+// isolated under continue, checkpoint in the same transaction, retries per policy.
+BatchOutcome write_batch(Context& ctx, Dialect& db, const Token& token, const JobOptions& opt, const IngestPlan& plan) {
+    BatchOutcome out;
+    const std::size_t batch_end = token.raw.first_index + token.raw.size();
+    with_retries(
+        ctx, opt,
+        [&] {
+            out = {};
+            if (!opt.ensure_atomic) db.begin();
+            for (const auto& group : token.converted.groups) {
+                auto c = write_isolated(group, token.raw, opt, out.failed, [&](const RowBatch& part) { return plan.write(db, part); });
+                out.counts.inserted += c.inserted;
+                out.counts.updated += c.updated;
+                out.counts.skipped += c.skipped;
+            }
+            if (plan.after_write) {
+                auto c = plan.after_write(db, token.converted);
+                out.counts.inserted += c.inserted;
+                out.counts.updated += c.updated;
+                out.counts.skipped += c.skipped;
+            }
+            if (!plan.checkpoint_key.empty() && !opt.ensure_atomic) checkpoint_write(db, plan.checkpoint_key, batch_end);
+            if (!opt.ensure_atomic) db.commit();
+        },
+        [&] {
+            if (!opt.ensure_atomic) db.rollback();
+        });
+    return out;
+}
+
+void check_max_errors(const JobOptions& opt, const JobStats& stats, std::size_t index, const std::string& error) {
+    if (opt.max_errors && stats.failures > *opt.max_errors)
+        throw Error(ErrorCode::invalid_data, "more than max_errors (" + std::to_string(*opt.max_errors) +
+                                                 ") records failed; last: record " + std::to_string(index) + ": " + error);
+}
 
 } // namespace
 
@@ -33,86 +122,96 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
                 skipped += skip.size();
         }
     }
-    std::size_t consumed = already_done;  // records through the last read batch
+    // SQLite has one writer at a time: extra connections would only queue on its lock.
+    const bool parallel_writes = opt.parallel_batches > 1 && plan.open_connection && !opt.ensure_atomic &&
+                                 plan.checkpoint_key.empty() && !opt.dry_run && db.kind() != DatabaseKind::sqlite;
+    std::unique_ptr<ConnectionPool> pool;
+    if (parallel_writes) {
+        const std::size_t n = opt.connection_pool_size ? opt.connection_pool_size : opt.parallel_batches;
+        std::vector<std::unique_ptr<Dialect>> more;
+        for (std::size_t i = 1; i < n; ++i) more.push_back(plan.open_connection());
+        pool = std::make_unique<ConnectionPool>(db, std::move(more), opt.round_robin);
+    }
     if (opt.ensure_atomic && !opt.dry_run) db.begin();
 
-    auto write_stage = [&](Token* t) {
-        std::unique_ptr<Token> token(t);
-        auto& conv = token->converted;
-        const std::size_t batch_end = token->raw.first_index + token->raw.size();
-        for (const auto& r : conv.rejects) {
-            if (opt.strategy != ErrorStrategy::continue_)
-                throw Error(ErrorCode::invalid_data, "record " + std::to_string(r.index) + ": " + r.error);
-            stats.fail_record(ctx, r.index, r.record, r.error);
-            if (opt.max_errors && stats.failures > *opt.max_errors)
-                throw Error(ErrorCode::invalid_data, "more than max_errors (" + std::to_string(*opt.max_errors) +
-                                                         ") records failed; last: record " + std::to_string(r.index) + ": " + r.error);
+    std::mutex stats_mutex;  // the write stage may run concurrently
+    auto write_stage = [&](const std::shared_ptr<Token>& token) {
+        const auto& conv = token->converted;
+        if (opt.strategy != ErrorStrategy::continue_ && !conv.rejects.empty()) {
+            const auto& r = conv.rejects.front();
+            throw Error(ErrorCode::invalid_data, "record " + std::to_string(r.index) + ": " + r.error);
         }
         const auto started = std::chrono::steady_clock::now();
-        WriteCounts counts;
-        const std::size_t failures_before = stats.failures;
+        BatchOutcome out;
         if (!opt.dry_run) {
-            with_retries(
-                ctx, opt,
-                [&] {
-                    counts = {};
-                    stats.failures = failures_before;  // a retried batch re-reports its failures
-                    if (!opt.ensure_atomic) db.begin();
-                    for (const auto& group : conv.groups) {
-                        auto c = write_isolated(ctx, group, token->raw, opt, stats,
-                                                [&](const RowBatch& part) { return plan.write(db, part); });
-                        counts.inserted += c.inserted;
-                        counts.updated += c.updated;
-                        counts.skipped += c.skipped;
-                    }
-                    if (plan.after_write) {
-                        auto c = plan.after_write(db, conv);
-                        counts.inserted += c.inserted;
-                        counts.updated += c.updated;
-                        counts.skipped += c.skipped;
-                    }
-                    if (!plan.checkpoint_key.empty() && !opt.ensure_atomic) checkpoint_write(db, plan.checkpoint_key, batch_end);
-                    if (!opt.ensure_atomic) db.commit();
-                },
-                [&] {
-                    if (!opt.ensure_atomic) db.rollback();
-                });
+            if (pool) {
+                const std::size_t c = pool->acquire(token->sequence);
+                try {
+                    out = write_batch(ctx, pool->at(c), *token, opt, plan);
+                } catch (...) {
+                    pool->release(c);
+                    throw;
+                }
+                pool->release(c);
+            } else {
+                out = write_batch(ctx, db, *token, opt, plan);
+            }
         }
-        stats.inserted += counts.inserted;
-        stats.updated += counts.updated;
-        stats.skipped += counts.skipped;
+        std::lock_guard lock(stats_mutex);
+        for (const auto& r : conv.rejects) {
+            stats.fail_record(ctx, r.index, r.record, r.error);
+            check_max_errors(opt, stats, r.index, r.error);
+        }
+        for (const auto& f : out.failed) {
+            stats.fail_record(ctx, f.index, f.record, f.error);
+            check_max_errors(opt, stats, f.index, f.error);
+        }
+        stats.inserted += out.counts.inserted;
+        stats.updated += out.counts.updated;
+        stats.skipped += out.counts.skipped;
         stats.records_processed += conv.records;
         ++stats.batches;
         stats.batch_metric(conv.records, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         stats.report_progress(ctx, total);
     };
 
-    try {
+    std::size_t sequence = 0;
+    auto run_pipeline = [&] {
         tbb::parallel_pipeline(
             opt.parallel_batches + 1,
-            tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order,
-                                           [&](tbb::flow_control& fc) -> Token* {
-                                               if (ctx.cancelled()) throw Error(ErrorCode::cancelled, "run cancelled");
-                                               auto t = std::make_unique<Token>();
-                                               if (!cursor->next(t->raw, opt.batch_size)) {
-                                                   fc.stop();
-                                                   return nullptr;
-                                               }
-                                               consumed = t->raw.first_index + t->raw.size();
-                                               return t.release();
-                                           }) &
-                tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel,
-                                                 [&](Token* t) {
-                                                     t->converted = convert_batch(*plan.model, t->raw, plan.convert);
-                                                     return t;
-                                                 }) &
-                tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, write_stage));
+            // shared_ptr tokens: batches in flight when a failure cancels the pipeline are freed.
+            tbb::make_filter<void, std::shared_ptr<Token>>(tbb::filter_mode::serial_in_order,
+                                                           [&](tbb::flow_control& fc) -> std::shared_ptr<Token> {
+                                                               if (ctx.cancelled()) throw Error(ErrorCode::cancelled, "run cancelled");
+                                                               auto t = std::make_shared<Token>();
+                                                               if (!cursor->next(t->raw, opt.batch_size)) {
+                                                                   fc.stop();
+                                                                   return nullptr;
+                                                               }
+                                                               t->sequence = sequence++;
+                                                               return t;
+                                                           }) &
+                tbb::make_filter<std::shared_ptr<Token>, std::shared_ptr<Token>>(
+                    tbb::filter_mode::parallel,
+                    [&](std::shared_ptr<Token> t) {
+                        t->converted = convert_batch(*plan.model, t->raw, plan.convert);
+                        return t;
+                    }) &
+                tbb::make_filter<std::shared_ptr<Token>, void>(parallel_writes ? tbb::filter_mode::parallel : tbb::filter_mode::serial_in_order,
+                                               write_stage));
+    };
+    try {
+        if (opt.max_workers > 0) {
+            tbb::task_arena arena(static_cast<int>(opt.max_workers));
+            arena.execute(run_pipeline);
+        } else {
+            run_pipeline();
+        }
         if (opt.ensure_atomic && !opt.dry_run) db.commit();
     } catch (...) {
         if (opt.ensure_atomic && !opt.dry_run) db.rollback();
         throw;
     }
-    (void)consumed;
     if (!plan.checkpoint_key.empty() && !opt.dry_run) checkpoint_clear(db, plan.checkpoint_key);
     stats.records_processed += already_done;
     stats.report_progress(ctx, total, true);

@@ -21,10 +21,17 @@ struct IngestPlan {
     std::function<WriteCounts(Dialect&, const ConvertedBatch&)> after_write;
     /// Resumable: checkpoint key (empty: not resumable).
     std::string checkpoint_key;
+    /// Opens one more connection for parallel writes (null: writes stay on `db`, in order).
+    /// Parallel writes are used only when batch order cannot matter: the node sets this for
+    /// plain inserts; ensure_atomic and resumable loads always write in order on one connection.
+    std::function<std::unique_ptr<Dialect>()> open_connection;
 };
 
 /// Runs the data path; fills `stats`. Throws Error on the first failure under stop (batches
-/// already committed stay committed).
+/// already committed stay committed). With parallel_batches > 1 and `open_connection`, up to
+/// connection_pool_size batches are written at once, each on its own pooled connection in its
+/// own transaction (load_balancing: least_loaded takes any idle connection, round_robin gives
+/// batch i connection i mod N).
 void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOptions& opt, const IngestPlan& plan,
             JobStats& stats);
 

@@ -27,10 +27,6 @@ std::map<std::string, long long> read_proc_io() {
     return v;
 }
 
-bool retryable(const Error& e) {
-    return e.code() == ErrorCode::connection || e.code() == ErrorCode::database;
-}
-
 } // namespace
 
 JobOptions parse_job_options(const Params& p) {
@@ -64,6 +60,12 @@ JobOptions parse_job_options(const Params& p) {
     o.progress = p.get_bool("progress_callback", true);
     o.progress_interval = positive("progress_interval", 1000);
     o.parallel_batches = positive("parallel_batches", 1);
+    if (p.json("connection_pool_size")) o.connection_pool_size = positive("connection_pool_size", 1);
+    if (p.json("max_workers")) o.max_workers = positive("max_workers", 1);
+    const auto balancing = p.get_string("load_balancing", "least_loaded");
+    if (balancing != "round_robin" && balancing != "least_loaded")
+        Params::fail("load_balancing", "must be round_robin or least_loaded, not '" + balancing + "'");
+    o.round_robin = balancing == "round_robin";
     o.ensure_atomic = p.get_bool("ensure_atomic", false);
     o.dry_run = p.get_bool("dry_run", false);
     o.include_deleted = p.get_bool("include_deleted", false);
@@ -187,8 +189,8 @@ NodeOutput JobStats::result(const boost::json::object& extra) {
     return out;
 }
 
-WriteCounts write_isolated(Context& ctx, const RowBatch& rows, const RecordBatch& raw, const JobOptions& opt,
-                           JobStats& stats, const GroupWriter& write) {
+WriteCounts write_isolated(const RowBatch& rows, const RecordBatch& raw, const JobOptions& opt, std::vector<Reject>& failed,
+                           const GroupWriter& write) {
     WriteCounts total;
     std::size_t start = 0;
     while (start < rows.rows()) {
@@ -205,10 +207,7 @@ WriteCounts write_isolated(Context& ctx, const RowBatch& rows, const RecordBatch
             total.updated += e.written().updated;
             total.skipped += e.written().skipped;
             const std::size_t index = part.record_index(e.row());
-            stats.fail_record(ctx, index, raw.row(index - raw.first_index), e.what());
-            if (opt.max_errors && stats.failures > *opt.max_errors)
-                throw Error(ErrorCode::invalid_data, "more than max_errors (" + std::to_string(*opt.max_errors) +
-                                                         ") records failed; last: " + e.what());
+            failed.push_back({index, e.what(), raw.row(index - raw.first_index)});
             start += e.row() + 1;
         }
     }
@@ -217,7 +216,7 @@ WriteCounts write_isolated(Context& ctx, const RowBatch& rows, const RecordBatch
 
 void with_retries(Context& ctx, const JobOptions& opt, const std::function<void()>& attempt,
                   const std::function<void()>& on_failure) {
-    const bool retry = opt.strategy == ErrorStrategy::retry_batch || opt.retry_failed_records;
+    const bool retry_any_database_error = opt.strategy == ErrorStrategy::retry_batch || opt.retry_failed_records;
     double delay = opt.retry_delay;
     for (int n = 0;; ++n) {
         try {
@@ -228,7 +227,9 @@ void with_retries(Context& ctx, const JobOptions& opt, const std::function<void(
             throw;
         } catch (const Error& e) {
             on_failure();
-            if (!retry || n >= opt.max_retries || !retryable(e)) throw;
+            const bool transient = e.code() == ErrorCode::connection || e.code() == ErrorCode::transient;
+            const bool retry = transient || (retry_any_database_error && e.code() == ErrorCode::database);
+            if (!retry || n >= opt.max_retries) throw;
             ctx.log(LogLevel::warn, "batch failed (" + std::string(e.what()) + "); retry " + std::to_string(n + 1) + " of " +
                                         std::to_string(opt.max_retries) + " in " + std::to_string(delay) + " s");
             std::this_thread::sleep_for(std::chrono::duration<double>(delay));

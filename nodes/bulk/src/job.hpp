@@ -34,6 +34,9 @@ struct JobOptions {
     bool progress = true;
     std::size_t progress_interval = 1000;
     std::size_t parallel_batches = 1;
+    std::size_t connection_pool_size = 0;  ///< 0: parallel_batches
+    std::size_t max_workers = 0;           ///< 0: no limit beyond the machine
+    bool round_robin = false;              ///< load_balancing: round_robin (else least_loaded)
     bool ensure_atomic = false;
     bool dry_run = false;
     bool include_deleted = false;
@@ -78,13 +81,16 @@ private:
 std::unique_ptr<Dialect> open_database(Context& ctx, const Model& model);
 
 /// Writes a group of rows, isolating failing rows under error_strategy continue: a row that
-/// fails is recorded (and skipped), the rest of the group is written. Other strategies rethrow.
+/// fails is added to `failed` (and skipped), the rest of the group is written. Other strategies
+/// rethrow. Failures are batch-local so that a retried or rolled-back batch reports nothing.
 using GroupWriter = std::function<WriteCounts(const RowBatch&)>;
-WriteCounts write_isolated(Context& ctx, const RowBatch& rows, const RecordBatch& raw, const JobOptions& opt,
-                           JobStats& stats, const GroupWriter& write);
+WriteCounts write_isolated(const RowBatch& rows, const RecordBatch& raw, const JobOptions& opt, std::vector<Reject>& failed,
+                           const GroupWriter& write);
 
-/// Runs `attempt` (one batch's transaction) with the retry policy: retry_batch or
-/// retry_failed_records retry database (not data) errors max_retries times with backoff.
+/// Runs `attempt` (one batch's transaction) with the retry policy: connection losses and
+/// transient errors (deadlock, serialization failure) are retried up to max_retries times with
+/// retry_delay and retry_backoff; with retry_batch or retry_failed_records other database
+/// errors are retried too. Data errors (one record's fault) never are.
 void with_retries(Context& ctx, const JobOptions& opt, const std::function<void()>& attempt,
                   const std::function<void()>& on_failure);
 

@@ -71,6 +71,7 @@ public:
         }
         url_out = admin.substr(0, admin.rfind('/') + 1) + "bulkflow_suite";
         conn_ = connect(url_out);
+        exec("SET client_min_messages TO warning");
         exec("DROP SCHEMA IF EXISTS public CASCADE");
         exec("CREATE SCHEMA public");
     }

@@ -216,3 +216,26 @@ TEST_CASE("verify_migration fails when stored rows differ from the input", "[bul
     CHECK_THAT(std::string(e.what()), Contains("1 of 3 sampled records") && Contains("[1]"));
     CHECK(db.count() == 4);  // the stored rows stay
 }
+
+TEST_CASE("parallel batches store every record exactly once", "[bulk][create][parallel]") {
+    BulkDb db("parallel");
+    for (const char* balancing : {"least_loaded", "round_robin"}) {
+        auto d = db.run_node("ProductBulkCreateNode", {{"data", products(3000, balancing)}, {"batch_size", 100}, {"parallel_batches", 4},
+                                                       {"connection_pool_size", 3}, {"load_balancing", balancing}, {"max_workers", 2}});
+        CHECK(d.at("inserted").as_int64() == 3000);
+        CHECK(d.at("batches").as_int64() == 30);
+        CHECK(db.count("products", std::string("category = '") + balancing + "'") == 3000);
+        CHECK(db.scalar(std::string("SELECT COUNT(DISTINCT name) FROM products WHERE category = '") + balancing + "'") == "3000");
+    }
+}
+
+TEST_CASE("parallel batches isolate failing records with exact counts", "[bulk][create][parallel]") {
+    BulkDb db("parallel_errors");
+    auto data = products(1000);
+    for (int i : {5, 333, 999}) data[static_cast<std::size_t>(i)].as_object()["price"] = "not a price";
+    data[500].as_object()["name"] = nullptr;  // required: the database would reject it too
+    auto d = db.run_node("ProductBulkCreateNode", {{"data", data}, {"batch_size", 50}, {"parallel_batches", 3}, {"error_strategy", "continue"}});
+    CHECK(d.at("inserted").as_int64() == 996);
+    CHECK(d.at("failure_count").as_int64() == 4);
+    CHECK(db.count() == 996);
+}

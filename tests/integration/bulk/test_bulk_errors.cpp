@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 using namespace bulkflow;
 using namespace bulkflow::test;
@@ -145,4 +147,35 @@ TEST_CASE("rows written before a failing row in the same batch are counted", "[b
     CHECK(d.at("inserted").as_int64() == 5);
     CHECK(db.count("codeds") == 5);
     CHECK(std::string(d.at("errors").at(0).at("error").as_string()).rfind("record ", 0) != 0);  // no doubled prefix
+}
+
+TEST_CASE("a killed database connection is retried to completion with nothing duplicated", "[bulk][errors][postgres]") {
+    if (test_dialect() != "postgres") {
+        WARN("PostgreSQL only: pg_terminate_backend");
+        return;
+    }
+    BulkDb db("kill");
+    db.run_node("ProductBulkCreateNode", {{"data", products(1)}});  // table exists before the race
+    db.exec("TRUNCATE products");
+    std::atomic<bool> killed{false};
+    std::thread killer([&] {
+        // Wait until the load has committed something, then kill the backend that is writing.
+        for (int i = 0; i < 2000 && !killed; ++i) {
+            if (db.count() > 0) {
+                auto rows = db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND pid <> pg_backend_pid() AND state <> 'idle' AND query NOT ILIKE '%pg_stat_activity%'");
+                for (const auto& r : rows) {
+                    db.query("SELECT pg_terminate_backend(" + r.at(0).value() + ")");
+                    killed = true;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+    });
+    auto d = db.run_node("ProductBulkCreateNode", {{"data", products(60000)}, {"batch_size", 2000}, {"retry_delay", 0.05}});
+    killer.join();
+    CHECK(killed.load());
+    CHECK(d.at("inserted").as_int64() == 60000);
+    CHECK(db.count() == 60000);
+    CHECK(db.scalar("SELECT COUNT(DISTINCT name) FROM products") == "60000");
 }

@@ -44,9 +44,29 @@ private:
     WriteCounts written_;
 };
 
+/// Per-load tuning from a bulk node's parameters. Each writer applies what it supports and
+/// ignores the rest (the node documents which database honours which option).
+struct LoadOptions {
+    bool use_copy = true;             ///< PostgreSQL: COPY; false: multi-row INSERT with bound parameters
+    std::string copy_format = "binary";  ///< PostgreSQL COPY format: binary | text | csv
+    std::string copy_delimiter;       ///< text/csv: one character (default: tab for text, ',' for csv)
+    std::string copy_null;            ///< text/csv NULL marker (default: \N for text, empty for csv)
+    bool disable_triggers = false;    ///< PostgreSQL: session_replication_role = replica for the load
+};
+
 class Dialect {
 public:
     virtual ~Dialect() = default;
+
+    /// Applies a bulk node's load options to this connection (before begin()). Throws
+    /// Error(invalid_parameter) for values the writer cannot use (e.g. a bad copy format) and
+    /// Error(database) when it lacks the privilege (disable_triggers without superuser).
+    virtual void set_load_options(const LoadOptions& /*options*/) {}
+    /// disable_indexes: drops the table's secondary indexes (not primary key or unique ones)
+    /// before a load; restore_secondary_indexes() recreates exactly what was dropped. Callers
+    /// restore even when the load fails. Writers without the optimisation do nothing.
+    virtual void drop_secondary_indexes(const Model& /*model*/) {}
+    virtual void restore_secondary_indexes(const Model& /*model*/) {}
 
     [[nodiscard]] virtual DatabaseKind kind() const noexcept = 0;
     [[nodiscard]] virtual const SqlFlavor& flavor() const noexcept = 0;

@@ -25,6 +25,7 @@ enum class ErrorCode {
     refused,              ///< a safety rule refused the operation (empty filter, max_delete_count)
     cancelled,            ///< run cancelled
     internal,             ///< a bug
+    transient,            ///< deadlock, serialization failure: the same work may succeed when retried
 };
 
 /// Short stable name of a code, used as "kind" in the run result.
@@ -45,6 +46,7 @@ constexpr std::string_view to_string(ErrorCode c) noexcept {
     case ErrorCode::refused: return "refused";
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::transient: return "transient";
     }
     return "internal";
 }
