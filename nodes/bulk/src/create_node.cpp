@@ -8,7 +8,8 @@
 
 #include <bulkflow/error.hpp>
 
-#include <map>
+#include <optional>
+#include <unordered_map>
 
 namespace bulkflow::bulk {
 namespace {
@@ -48,13 +49,26 @@ std::vector<std::string> parse_conflict_fields(const Params& p, const Model& m) 
 }
 
 // Keeps the last record of each id (CONTRACT 7: duplicate ids in one upsert, the last wins).
-RowBatch last_per_id(const RowBatch& rows) {
+// nullopt when every id is distinct (the usual case: no copy).
+std::optional<RowBatch> last_per_id(const RowBatch& rows) {
     const std::size_t id = rows.column_of("id");
-    std::map<std::string, std::size_t> last;
-    for (std::size_t r = 0; r < rows.rows(); ++r) last[boost::json::serialize(to_json(rows.at(r, id)))] = r;
-    if (last.size() == rows.rows()) return rows;
     std::vector<bool> keep(rows.rows(), false);
-    for (const auto& [_, r] : last) keep[r] = true;
+    std::size_t distinct = 0;
+    auto mark = [&](auto& last, auto key_of) {
+        for (std::size_t r = 0; r < rows.rows(); ++r) last[key_of(rows.at(r, id))] = r;
+        for (const auto& [_, r] : last) keep[r] = true;
+        distinct = last.size();
+    };
+    bool int_ids = true;  // the usual case: integer ids, keyed without building text
+    for (std::size_t r = 0; r < rows.rows() && int_ids; ++r) int_ids = std::holds_alternative<std::int64_t>(rows.at(r, id));
+    if (int_ids) {
+        std::unordered_map<std::int64_t, std::size_t> last;
+        mark(last, [](const SqlValue& v) { return std::get<std::int64_t>(v); });
+    } else {
+        std::unordered_map<std::string, std::size_t> last;
+        mark(last, [](const SqlValue& v) { return boost::json::serialize(to_json(v)); });
+    }
+    if (distinct == rows.rows()) return std::nullopt;
     RowBatch out(rows.columns());
     for (std::size_t r = 0; r < rows.rows(); ++r) {
         if (!keep[r]) continue;
@@ -106,7 +120,10 @@ public:
         const bool no_fk = p.get_bool("disable_foreign_keys", false);
         if (no_fk) db->set_foreign_key_checks(false);
         if (op_ == Operation::upsert)
-            plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, last_per_id(rows), mode, {"id"}); };
+            plan.write = [&](Dialect& d, const RowBatch& rows) {
+                auto deduplicated = last_per_id(rows);
+                return d.insert_rows(m, deduplicated ? *deduplicated : rows, mode, {"id"});
+            };
         else if (nested.enabled()) {
             plan.write = [&](Dialect& d, const RowBatch& rows) { return nested.insert_parents(d, m, rows); };
             plan.after_write = [&](Dialect& d, const ConvertedBatch& batch) { return nested.insert_children(d, batch); };

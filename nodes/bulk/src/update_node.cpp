@@ -9,6 +9,8 @@
 #include <bulkflow/error.hpp>
 #include <bulkflow/validation.hpp>
 
+#include <map>
+
 namespace bulkflow::bulk {
 namespace {
 
@@ -59,16 +61,19 @@ SqlFragment set_clause(const Model& m, const SqlFlavor& q, const boost::json::ob
 WriteCounts apply_atomic_ops(Dialect& db, const Model& m, const ConvertedBatch& batch, const std::string& soft_where) {
     const auto& q = db.flavor();
     WriteCounts counts;
+    if (batch.nested.empty()) return counts;
+    std::map<std::size_t, const SqlValue*> id_of;  // record index -> its id, for the whole batch
+    for (const auto& g : batch.groups) {
+        const std::size_t id_col = g.column_of("id");
+        for (std::size_t r = 0; r < g.rows(); ++r) id_of[g.record_index(r)] = &g.at(r, id_col);
+    }
     for (const auto& [index, nested] : batch.nested) {
         const auto* ops = nested.if_contains("atomic_ops");
         if (!ops) continue;
         if (!ops->is_object()) throw Error(ErrorCode::invalid_data, "record " + std::to_string(index) + ": atomic_ops must be an object");
-        // The record's id: find its row among the converted groups.
-        const SqlValue* id = nullptr;
-        for (const auto& g : batch.groups)
-            for (std::size_t r = 0; r < g.rows() && !id; ++r)
-                if (g.record_index(r) == index) id = &g.at(r, g.column_of("id"));
-        if (!id) continue;  // the record itself was rejected
+        auto found = id_of.find(index);
+        if (found == id_of.end()) continue;  // the record itself was rejected
+        const SqlValue* id = found->second;
         std::size_t next = 1;
         SqlFragment s{"UPDATE " + q.quote_identifier(m.table) + " SET ", {}};
         for (const auto& op : ops->get_object()) {
