@@ -95,6 +95,8 @@ bool PgConnection::in_transaction() const noexcept {
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
+bool PgConnection::failed_transaction() const noexcept { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+
 bool PgConnection::broken() const noexcept { return PQstatus(conn_) != CONNECTION_OK; }
 
 void PgConnection::reconnect() {
@@ -122,6 +124,8 @@ PgError PgConnection::error(const PGresult* r, std::string_view what) const {
         code = ErrorCode::connection;
     else if (sqlstate.starts_with("23"))
         code = ErrorCode::constraint_violation;
+    else if (sqlstate == "40001" || sqlstate == "40P01")  // serialization failure, deadlock: retry
+        code = ErrorCode::transient;
 
     std::string bare = primary;
     if (!sqlstate.empty()) {
@@ -167,6 +171,11 @@ PgResult PgConnection::exec_params(const std::string& sql, const std::vector<Sql
     return check(PgResult(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), types.data(), values.data(),
                                        nullptr, nullptr, 0)),
                  what, PGRES_COMMAND_OK);
+}
+
+PgResult PgConnection::exec_params_raw(const std::string& sql, int n, const Oid* types, const char* const* values,
+                                      const int* lengths, const int* formats, std::string_view what) {
+    return check(PgResult(PQexecParams(conn_, sql.c_str(), n, types, values, lengths, formats, 0)), what, PGRES_COMMAND_OK);
 }
 
 std::size_t PgConnection::copy_in(const std::string& copy_sql, std::string_view data, std::string_view what) {

@@ -60,12 +60,17 @@ public:
     PgResult exec(const std::string& sql, std::string_view what);
     /// Runs one statement with text-format parameters converted from `binds`.
     PgResult exec_params(const std::string& sql, const std::vector<SqlValue>& binds, std::string_view what);
-    /// `copy_sql` must be a COPY ... FROM STDIN; sends `data` (text format) and returns the rows
-    /// copied. Throws PgError (with copy_line() when PostgreSQL names the line).
+    /// Runs one statement with `n` prepared parameters (values may be binary, per `formats`).
+    PgResult exec_params_raw(const std::string& sql, int n, const Oid* types, const char* const* values, const int* lengths,
+                             const int* formats, std::string_view what);
+    /// `copy_sql` must be a COPY ... FROM STDIN; sends `data` (in the format the statement
+    /// names) and returns the rows copied. Throws PgError (with copy_line() when PostgreSQL names the line).
     std::size_t copy_in(const std::string& copy_sql, std::string_view data, std::string_view what);
 
     /// True inside a transaction block (also when it has failed).
     [[nodiscard]] bool in_transaction() const noexcept;
+    /// True inside a transaction block that has failed (only ROLLBACK is possible).
+    [[nodiscard]] bool failed_transaction() const noexcept;
     /// True when the connection is lost.
     [[nodiscard]] bool broken() const noexcept;
     /// Reconnects a lost connection (session settings re-applied). Throws Error(connection).

@@ -16,8 +16,8 @@
 namespace bulkflow::detail {
 
 // Type OIDs (pg_type.oid; stable across PostgreSQL versions).
-inline constexpr unsigned kOidBool = 16, kOidInt8 = 20, kOidInt2 = 21, kOidInt4 = 23, kOidOid = 26,
-                          kOidJson = 114, kOidFloat4 = 700, kOidFloat8 = 701, kOidDate = 1082,
+inline constexpr unsigned kOidBool = 16, kOidInt8 = 20, kOidInt2 = 21, kOidInt4 = 23, kOidText = 25, kOidOid = 26,
+                          kOidJson = 114, kOidBpchar = 1042, kOidVarchar = 1043, kOidFloat4 = 700, kOidFloat8 = 701, kOidDate = 1082,
                           kOidTimestamp = 1114, kOidTimestampTz = 1184, kOidNumeric = 1700, kOidJsonb = 3802;
 
 /// "2024-01-01 06:30:00.123456+00:00" (fraction only when non-zero; years <= 0 as "... BC").

@@ -5,7 +5,6 @@
 #include <bulkflow/sql_flavor.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -14,48 +13,9 @@
 namespace bulkflow::detail {
 namespace {
 
-constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
 const SqlFlavor& pg() { return sql_flavor(DatabaseKind::postgresql); }
 
 std::string stage_column(std::size_t i) { return "bulkflow_c" + std::to_string(i); }
-
-/// What travels besides the batch's own cells.
-struct CopyLayout {
-    const std::vector<std::uint32_t>* rounds = nullptr;  // staged: leading bulkflow_n, bulkflow_round
-    const std::vector<SqlValue>* ids = nullptr;          // replaces column id_column, or leads when kNone
-    std::size_t id_column = kNone;
-};
-
-void append_number(std::string& out, std::uint64_t v) {
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    (void)ec;
-    out.append(buf, end);
-}
-
-void encode_rows(std::string& out, const RowBatch& rows, std::size_t lo, std::size_t hi, const CopyLayout& layout) {
-    const std::size_t width = rows.columns().size();
-    out.clear();
-    out.reserve((hi - lo) * (width + 2) * 12);
-    for (std::size_t r = lo; r < hi; ++r) {
-        if (layout.rounds) {
-            append_number(out, r);
-            out += '\t';
-            append_number(out, (*layout.rounds)[r]);
-            out += '\t';
-        }
-        if (layout.ids && layout.id_column == kNone) {
-            append_copy_cell(out, (*layout.ids)[r]);
-            out += '\t';
-        }
-        for (std::size_t c = 0; c < width; ++c) {
-            append_copy_cell(out, layout.ids && c == layout.id_column ? (*layout.ids)[r] : rows.at(r, c));
-            out += '\t';
-        }
-        out.back() = '\n';
-    }
-}
 
 std::string column_list(const RowBatch& rows, bool id_first = false) {
     std::string s = id_first ? pg().quote_identifier("id") : std::string();
@@ -213,13 +173,21 @@ std::string PgWriter::stage_for(const Model& m, const RowBatch& rows) {
     return it->second;
 }
 
-void PgWriter::fill_stage(const std::string& stage, const RowBatch& rows, std::size_t lo, std::size_t hi,
+void PgWriter::fill_stage(const LoadTarget& stage, const RowBatch& rows, std::size_t lo, std::size_t hi,
                           const std::vector<std::uint32_t>& rounds) {
-    conn_.exec("TRUNCATE " + stage, "emptying the staging table");
-    CopyLayout layout;
-    layout.rounds = &rounds;
-    encode_rows(buffer_, rows, lo, hi, layout);
-    conn_.copy_in("COPY " + stage + " FROM STDIN", buffer_, "staging rows");
+    conn_.exec("TRUNCATE " + stage.sql, "emptying the staging table");
+    RowSource src;
+    src.rows = &rows;
+    src.rounds = &rounds;
+    load(stage, src, lo, hi);
+}
+
+PgWriter::LoadTarget PgWriter::stage_target(const Model& m, const RowBatch& rows) {
+    LoadTarget t{stage_for(m, rows), {}, "staging rows"};
+    std::vector<std::string> names{"bulkflow_n", "bulkflow_round"};
+    for (std::size_t i = 0; i < rows.columns().size(); ++i) names.push_back(stage_column(i));
+    t.oids = column_oids(t.sql, names);
+    return t;
 }
 
 std::vector<std::int64_t> PgWriter::allocate_ids(const Model& m, std::size_t n) {
@@ -274,17 +242,16 @@ WriteCounts PgWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
 
     if (mode == ConflictMode::error) {
         // created_at / updated_at the batch lacks are left to their DEFAULT now().
-        const std::string copy = "COPY " + table + " (" + column_list(rows) + ") FROM STDIN";
-        return guarded(rows, [&](std::size_t lo, std::size_t hi) {
-            encode_rows(buffer_, rows, lo, hi, {});
-            return WriteCounts{conn_.copy_in(copy, buffer_, what), 0, 0};
-        });
+        const LoadTarget t{table + " (" + column_list(rows) + ")", batch_oids(m, rows), what};
+        RowSource src;
+        src.rows = &rows;
+        return guarded(rows, [&](std::size_t lo, std::size_t hi) { return WriteCounts{load(t, src, lo, hi), 0, 0}; });
     }
 
     // skip: ON CONFLICT DO NOTHING also absorbs a key repeated inside the batch (the later row is
     // skipped), so one round does; update: rows repeating a key go to later rounds.
     const auto rounds = mode == ConflictMode::update ? occurrence_rounds(rows, key_pos) : std::vector<std::uint32_t>(rows.rows(), 0);
-    const std::string stage = stage_for(m, rows);
+    const LoadTarget stage = stage_target(m, rows);
     std::string select;
     for (std::size_t i = 0; i < cols.size(); ++i) select += (i ? ", " : "") + stage_column(i);
     std::string conflict;
@@ -313,7 +280,7 @@ WriteCounts PgWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
         const std::uint32_t last = max_round(rounds, lo, hi);
         for (std::uint32_t round = 0; round <= last; ++round) {
             const std::string where = last > 0 ? " WHERE bulkflow_round = " + std::to_string(round) : "";
-            auto r = conn_.exec("INSERT INTO " + table + " (" + column_list(rows) + ") SELECT " + select + " FROM " + stage + where +
+            auto r = conn_.exec("INSERT INTO " + table + " (" + column_list(rows) + ") SELECT " + select + " FROM " + stage.sql + where +
                                     " ORDER BY bulkflow_n" + conflict,
                                 what);
             if (mode == ConflictMode::skip) {
@@ -349,11 +316,11 @@ void PgWriter::insert_collecting_ids(const Model& m, const RowBatch& rows, std::
             collect(0, rows.rows());
             return;
         }
-        const std::string copy = "COPY " + pg().quote_identifier(m.table) + " (" + column_list(rows) + ") FROM STDIN";
-        guarded(rows, [&](std::size_t lo, std::size_t hi) {
-            encode_rows(buffer_, rows, lo, hi, {});
-            return WriteCounts{conn_.copy_in(copy, buffer_, "insert into '" + m.table + "'"), 0, 0};
-        }, collect);
+        const LoadTarget t{pg().quote_identifier(m.table) + " (" + column_list(rows) + ")", batch_oids(m, rows),
+                           "insert into '" + m.table + "'"};
+        RowSource src;
+        src.rows = &rows;
+        guarded(rows, [&](std::size_t lo, std::size_t hi) { return WriteCounts{load(t, src, lo, hi), 0, 0}; }, collect);
         return;
     }
     // Ids drawn from the table's sequence up front and sent with the rows: each id belongs to
@@ -362,15 +329,14 @@ void PgWriter::insert_collecting_ids(const Model& m, const RowBatch& rows, std::
     std::size_t next = 0;
     for (auto& v : all)
         if (is_null(v)) v = fresh[next++];
-    CopyLayout layout;
-    layout.ids = &all;
-    layout.id_column = id_pos < cols.size() ? id_pos : kNone;
-    const std::string copy =
-        "COPY " + pg().quote_identifier(m.table) + " (" + column_list(rows, layout.id_column == kNone) + ") FROM STDIN";
-    guarded(rows, [&](std::size_t lo, std::size_t hi) {
-        encode_rows(buffer_, rows, lo, hi, layout);
-        return WriteCounts{conn_.copy_in(copy, buffer_, "insert into '" + m.table + "'"), 0, 0};
-    }, collect);
+    RowSource src;
+    src.rows = &rows;
+    src.ids = &all;
+    src.id_column = id_pos < cols.size() ? id_pos : kNone;
+    const bool id_first = src.id_column == kNone;
+    const LoadTarget t{pg().quote_identifier(m.table) + " (" + column_list(rows, id_first) + ")", batch_oids(m, rows, id_first),
+                       "insert into '" + m.table + "'"};
+    guarded(rows, [&](std::size_t lo, std::size_t hi) { return WriteCounts{load(t, src, lo, hi), 0, 0}; }, collect);
 }
 
 std::size_t PgWriter::update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) {
@@ -390,8 +356,8 @@ std::size_t PgWriter::update_rows(const Model& m, const RowBatch& rows, const st
     if (set.empty()) set = q.quote_identifier("id") + " = bulkflow_s." + stage_column(id_pos);
     // Staging columns are named bulkflow_c<i>, so `extra_where`'s plain column names can only
     // mean the target's.
-    const std::string stage = stage_for(m, rows);
-    const std::string base = "UPDATE " + table + " SET " + set + " FROM " + stage + " AS bulkflow_s WHERE " + table + "." +
+    const LoadTarget stage = stage_target(m, rows);
+    const std::string base = "UPDATE " + table + " SET " + set + " FROM " + stage.sql + " AS bulkflow_s WHERE " + table + "." +
                              q.quote_identifier("id") + " = bulkflow_s." + stage_column(id_pos);
     const auto rounds = occurrence_rounds(rows, {id_pos});
     return guarded(rows, [&](std::size_t lo, std::size_t hi) {

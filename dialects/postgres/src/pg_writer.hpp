@@ -1,9 +1,11 @@
 #pragma once
 // The bulk writes: COPY into the table (conflicts are errors), COPY into a temporary staging
 // table + one INSERT ... ON CONFLICT (skip / update) or UPDATE ... FROM (update_rows), and the row
-// isolation every write shares (see postgres_dialect.hpp).
+// isolation every write shares (see postgres_dialect.hpp). With use_copy: false, multi-row
+// INSERTs with bound parameters take the place of every COPY.
 
 #include "pg_connection.hpp"
+#include "pg_copy_encode.hpp"
 
 #include <bulkflow/dialect.hpp>
 
@@ -18,6 +20,9 @@ namespace bulkflow::detail {
 class PgWriter {
 public:
     explicit PgWriter(PgConnection& conn) : conn_(conn) {}
+
+    /// COPY format and options, or multi-row INSERT (validated by pg_load_options).
+    void set_options(const PgLoadOptions& o) { opts_ = o; }
 
     WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
                             const std::vector<std::string>& conflict_columns);
@@ -45,9 +50,29 @@ private:
     /// A temporary table (bulkflow_n, bulkflow_round, bulkflow_c0...) with the target's column
     /// types for the batch's columns; created if missing. Returns its name.
     std::string stage_for(const Model& m, const RowBatch& rows);
-    /// Empties the staging table and COPYs rows [lo, hi) into it.
-    void fill_stage(const std::string& stage, const RowBatch& rows, std::size_t lo, std::size_t hi,
+    /// Where load() sends rows: `sql` is the table with its column list ("t" (a, b)), `oids`
+    /// the types of the output columns (0 when unknown; only needed for binary).
+    struct LoadTarget {
+        std::string sql;
+        std::vector<unsigned> oids;
+        std::string what;
+    };
+    /// Writes rows [lo, hi) of `src` to `t` by COPY (binary, text or csv) or, with use_copy
+    /// false, by multi-row INSERTs of at most 65,535 parameters each. Returns the rows written.
+    std::size_t load(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi);
+    std::size_t insert_values(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi);
+    /// The types of `table`'s (a regclass text) columns `names` (domains as their base type; 0:
+    /// not found). Read for every write (one catalog query), only when binary values are sent.
+    std::vector<unsigned> column_oids(const std::string& table, const std::vector<std::string>& names);
+    /// column_oids of the batch's columns, after "id" when `id_first`.
+    std::vector<unsigned> batch_oids(const Model& m, const RowBatch& rows, bool id_first = false);
+
+    /// Empties the staging table and loads rows [lo, hi) into it.
+    void fill_stage(const LoadTarget& stage, const RowBatch& rows, std::size_t lo, std::size_t hi,
                     const std::vector<std::uint32_t>& rounds);
+    /// The staging table as a load target (its leading bulkflow_n and bulkflow_round, then the
+    /// batch's columns with the types of the target's).
+    LoadTarget stage_target(const Model& m, const RowBatch& rows);
     /// `n` fresh values of the table's id sequence, ascending.
     std::vector<std::int64_t> allocate_ids(const Model& m, std::size_t n);
     WriteCounts insert_defaults(const Model& m, const RowBatch& rows, ConflictMode mode);
@@ -56,7 +81,14 @@ private:
     std::map<std::string, std::string> stages_;     // table + columns -> staging table name
     std::map<std::string, std::string> sequences_;  // table -> its id sequence
     std::size_t next_stage_ = 0;
+    PgLoadOptions opts_;
     std::string buffer_;  // COPY data, reused across calls
+    // multi-row INSERT parameters, reused across calls
+    std::string param_data_;
+    std::vector<std::size_t> param_offsets_;
+    std::vector<const char*> param_values_;
+    std::vector<int> param_lengths_, param_formats_;
+    std::vector<Oid> param_types_;
 };
 
 } // namespace bulkflow::detail

@@ -1,5 +1,7 @@
 #include "pg_connection.hpp"
+#include "pg_copy_encode.hpp"
 #include "pg_ddl.hpp"
+#include "pg_indexes.hpp"
 #include "pg_values.hpp"
 #include "pg_writer.hpp"
 
@@ -25,11 +27,35 @@ public:
         detail::ensure_pg_table(conn_, m);
     }
 
-    void begin() override {
-        if (conn_.broken()) {  // a retry after a lost connection starts on a fresh one
-            conn_.reconnect();
-            writer_.forget_session();
+    void set_load_options(const LoadOptions& o) override {
+        const auto options = detail::pg_load_options(o);  // throws before anything changes
+        if (o.disable_triggers != triggers_off_) {
+            triggers_off_ = o.disable_triggers;
+            try {
+                apply_replication_role();
+            } catch (const PgError& e) {
+                triggers_off_ = !triggers_off_;
+                if (e.sqlstate() != "42501") throw;
+                throw Error(ErrorCode::database, "disable_triggers needs a superuser (session_replication_role): " + e.bare());
+            }
         }
+        writer_.set_options(options);
+    }
+
+    void drop_secondary_indexes(const Model& m) override { indexes_.drop(conn_, m); }
+    void restore_secondary_indexes(const Model& m) override {
+        if (conn_.broken()) reconnect();
+        try {
+            indexes_.restore(conn_, m);
+        } catch (const Error&) {
+            if (!conn_.broken()) throw;
+            reconnect();  // lost before or while restoring: once more on a fresh connection
+            indexes_.restore(conn_, m);
+        }
+    }
+
+    void begin() override {
+        if (conn_.broken()) reconnect();  // a retry after a lost connection starts on a fresh one
         conn_.exec("BEGIN", "begin");
     }
     void commit() override { detail::commit_checked(conn_); }
@@ -78,10 +104,12 @@ public:
 
     void set_foreign_key_checks(bool enabled) override {
         // replica mode skips the triggers that enforce foreign keys; it needs superuser rights.
+        if (enabled != fk_off_) return;
+        fk_off_ = !enabled;
         try {
-            conn_.exec(enabled ? "SET session_replication_role = DEFAULT" : "SET session_replication_role = replica",
-                       "setting session_replication_role");
+            apply_replication_role();
         } catch (const PgError& e) {
+            fk_off_ = !fk_off_;
             if (e.sqlstate() != "42501") throw;
             throw Error(ErrorCode::database, std::string("cannot turn foreign key checks ") + (enabled ? "on" : "off") +
                                                  ": PostgreSQL allows SET session_replication_role to superusers only (" +
@@ -103,8 +131,29 @@ public:
     }
 
 private:
+    /// session_replication_role is replica while foreign key checks are off or triggers are
+    /// disabled (either asks for it), DEFAULT otherwise; SET only when that changes.
+    void apply_replication_role() {
+        const bool want = fk_off_ || triggers_off_;
+        if (want == replica_) return;
+        conn_.exec(want ? "SET session_replication_role = replica" : "SET session_replication_role = DEFAULT",
+                   "setting session_replication_role");
+        replica_ = want;
+    }
+
+    void reconnect() {
+        conn_.reconnect();
+        writer_.forget_session();
+        replica_ = false;  // a new session starts in DEFAULT
+        apply_replication_role();
+    }
+
     PgConnection conn_;
     detail::PgWriter writer_;
+    detail::IndexKeeper indexes_;
+    bool fk_off_ = false;        // set_foreign_key_checks(false)
+    bool triggers_off_ = false;  // LoadOptions::disable_triggers
+    bool replica_ = false;       // what the session is set to
 };
 
 } // namespace

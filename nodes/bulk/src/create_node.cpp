@@ -136,7 +136,12 @@ public:
             try {
                 ingest(ctx, *db, *data, opt, plan, stats);
             } catch (...) {
-                db->restore_secondary_indexes(m);  // always rebuilt, even on failure
+                try {
+                    db->restore_secondary_indexes(m);  // always rebuilt, even on failure
+                } catch (const std::exception& restore) {
+                    // Keep the load's own error; say loudly which indexes are missing.
+                    ctx.log(LogLevel::error, std::string("disable_indexes: rebuilding indexes after the failed load failed: ") + restore.what());
+                }
                 throw;
             }
             db->restore_secondary_indexes(m);
@@ -192,6 +197,11 @@ LoadOptions load_options(const Params& p) {
             else if (k == "null_string") o.copy_null = v;
             else Params::fail("copy_options", "unknown option '" + k + "' (format, delimiter, null_string)");
         }
+        // Checked here for every database, so a typo fails on SQLite as it would on PostgreSQL.
+        std::string fmt = o.copy_format;
+        for (auto& ch : fmt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (fmt != "binary" && fmt != "text" && fmt != "csv")
+            Params::fail("copy_options", "format must be binary, text or csv, not '" + o.copy_format + "'");
         // The specification's example gives a delimiter without a format: that means text.
         if (!c->get_object().contains("format") && (!o.copy_delimiter.empty() || !o.copy_null.empty())) o.copy_format = "text";
     }

@@ -32,7 +32,6 @@ ParamSpec make(const P& p) {
 
 constexpr const char* kNoGc = "C++ has no garbage collector; memory is bounded by batch_size x in-flight batches";
 constexpr const char* kNoCallback = "Python callbacks do not exist in bulkflow; failed records go to failed_records_file and the result's errors";
-constexpr const char* kPg = "PostgreSQL writer (issue #4); the SQLite writer ignores it";
 constexpr const char* kMy = "MySQL/MariaDB writer; the SQLite writer ignores it";
 
 // Parameters every bulk node shares.
@@ -112,10 +111,10 @@ const std::vector<P>& create_like() {
         {"resumable", ParamType::boolean, J(false), "Checkpoint progress in the database, in the same transaction as each batch, so a re-run stores every record exactly once."},
         {"checkpoint_interval", ParamType::integer, std::nullopt, "Records between checkpoints (rounded to whole batches)."},
         {"checkpoint_file", ParamType::string, std::nullopt, "Checkpoint key; bulkflow keeps checkpoints in the database table bulkflow_checkpoints, not in a file, so they commit atomically with the data."},
-        {"use_copy", ParamType::boolean, J(true), "Use PostgreSQL COPY.", PLAN, kPg},
-        {"copy_options", ParamType::object, std::nullopt, "COPY format, delimiter, null_string.", PLAN, kPg},
-        {"disable_triggers", ParamType::boolean, J(false), "Disable triggers during the load.", PLAN, kPg},
-        {"disable_indexes", ParamType::boolean, J(false), "Drop secondary indexes during the load and rebuild them.", PLAN, kPg},
+        {"use_copy", ParamType::boolean, J(true), "PostgreSQL: load with COPY (binary by default); false: multi-row INSERT with bound parameters. No effect on SQLite (prepared statements)."},
+        {"copy_options", ParamType::object, std::nullopt, "PostgreSQL COPY {format: binary|text|csv, delimiter, null_string}; a delimiter without a format means text. No effect on SQLite."},
+        {"disable_triggers", ParamType::boolean, J(false), "PostgreSQL: session_replication_role = replica during the load (needs a superuser; also skips foreign key checks). No effect on SQLite."},
+        {"disable_indexes", ParamType::boolean, J(false), "PostgreSQL: drop secondary (non-unique) indexes before the load and rebuild them afterwards, also when the load fails. No effect on SQLite."},
         {"disable_foreign_keys", ParamType::boolean, J(false), "Skip foreign key checks during the load."},
         {"disable_autocommit", ParamType::boolean, J(true), "Manual transaction control (always on: one transaction per batch)."},
         {"use_load_data", ParamType::boolean, J(true), "Use LOAD DATA LOCAL INFILE.", PLAN, kMy},

@@ -34,8 +34,9 @@ TEST_CASE("the generated node types appear for each model", "[bulk][registry]") 
         CHECK(std::find(names.begin(), names.end(), t) != names.end());
     CHECK(rt.registry().find("ProductBulkCreateNode", {}) == nullptr);  // no such model: no node
     auto spec = rt.registry().find("ProductBulkCreateNode", models)->spec();
-    REQUIRE(spec.find("use_copy"));
-    CHECK(spec.find("use_copy")->support == Support::planned);
+    REQUIRE(spec.find("use_load_data"));
+    CHECK(spec.find("use_load_data")->support == Support::planned);  // MySQL writer not built
+    CHECK(spec.find("use_copy")->support == Support::supported);
     CHECK(spec.find("gc_interval")->support == Support::ignored);
 }
 
@@ -238,4 +239,31 @@ TEST_CASE("parallel batches isolate failing records with exact counts", "[bulk][
     CHECK(d.at("inserted").as_int64() == 996);
     CHECK(d.at("failure_count").as_int64() == 4);
     CHECK(db.count() == 996);
+}
+
+TEST_CASE("load options: COPY formats, INSERT instead of COPY, disabled indexes come back", "[bulk][create][load]") {
+    BulkDb db("load_options");
+    const boost::json::array hostile{{{"name", "tab\there"}, {"category", ""}, {"price", "1.10"}},
+                                     {{"name", "semi;colon \\N \"q\""}, {"category", nullptr}, {"price", "-2.00"}}};
+    const std::vector<boost::json::object> variants = {
+        {{"copy_options", {{"format", "csv"}, {"delimiter", ";"}, {"null_string", "NULL"}}}},
+        {{"copy_options", {{"delimiter", "|"}}}},  // text format, as the specification writes it
+        {{"use_copy", false}},
+        {{"disable_indexes", true}},
+    };
+    for (const auto& v : variants) {
+        boost::json::object params = v;
+        params["data"] = hostile;
+        auto d = db.run_node("ProductBulkCreateNode", params);
+        CHECK(d.at("inserted").as_int64() == 2);
+    }
+    CHECK(db.count() == 8);
+    CHECK(db.count("products", "name = 'semi;colon \\N \"q\"' AND category IS NULL AND price = '-2.00'") == 4);
+    CHECK(db.count("products", "name = 'tab\there' AND category = ''") == 4);
+    const std::string indexes = test_dialect() == "postgres"
+                                    ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'products' AND indexdef LIKE '%(category)%'"
+                                    : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'products' AND sql LIKE '%category%'";
+    CHECK(db.scalar(indexes) == "1");  // the category index was dropped for the load and rebuilt
+    auto e = run_error(db, "ProductBulkCreateNode", {{"data", hostile}, {"copy_options", {{"format", "xml"}}}});
+    CHECK_THAT(std::string(e.what()), Contains("copy_options") && Contains("xml"));
 }

@@ -117,4 +117,30 @@ private:
     PGconn* conn_;
 };
 
+/// LoadOptions for COPY in `format` with an optional delimiter and NULL marker.
+inline LoadOptions copy_as(const char* format, const char* delimiter = "", const char* null_string = "") {
+    LoadOptions o;
+    o.copy_format = format;
+    o.copy_delimiter = delimiter;
+    o.copy_null = null_string;
+    return o;
+}
+
+/// Records the text of every INSERT / COPY statement on `table` (current_query(), from a
+/// statement trigger) in pgd_log, so a test can see how rows travelled.
+inline void log_statements(Probe& db, const std::string& table) {
+    db.exec("CREATE TABLE IF NOT EXISTS pgd_log (n BIGSERIAL, q TEXT)");
+    db.exec("TRUNCATE pgd_log");
+    db.exec("CREATE OR REPLACE FUNCTION pgd_log_statement() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO pgd_log (q) VALUES (current_query()); RETURN NULL; END $$");
+    db.exec("CREATE TRIGGER pgd_log_statements AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION pgd_log_statement()");
+}
+
+/// The logged statements, oldest first, each cut to `prefix` characters.
+inline std::vector<std::string> logged(Probe& db, std::size_t prefix = 1000) {
+    std::vector<std::string> out;
+    for (auto& r : db.rows("SELECT q FROM pgd_log ORDER BY n")) out.push_back(r[0]->substr(0, prefix));
+    return out;
+}
+
 } // namespace pgtest
