@@ -17,6 +17,32 @@
 namespace bulkflow::bulk {
 namespace {
 
+// Ids per statement: far below PostgreSQL's 65,535 and SQLite's 32,766 bound parameters.
+constexpr std::size_t kIdsPerStatement = 10000;
+
+// The filter and ids as one selection, or one per chunk of ids when the list is long; all run
+// in the node's single transaction, so the chunks still delete all or nothing.
+std::vector<Selection> selections(const Model& m, const Params& p, bool include_deleted) {
+    const auto* ids = p.json("ids");
+    if (!ids || !ids->is_array() || ids->get_array().size() <= kIdsPerStatement)
+        return {make_selection(m, p.json("filter"), ids, include_deleted)};
+    std::vector<Selection> out;
+    const auto& all = ids->get_array();
+    for (std::size_t i = 0; i < all.size(); i += kIdsPerStatement) {
+        const boost::json::value chunk(boost::json::array(all.begin() + static_cast<std::ptrdiff_t>(i),
+                                                          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), i + kIdsPerStatement))));
+        out.push_back(make_selection(m, p.json("filter"), &chunk, include_deleted));
+    }
+    return out;
+}
+
+template <class Fn>
+std::size_t sum_over(const std::vector<Selection>& sels, Fn&& fn) {
+    std::size_t n = 0;
+    for (const auto& s : sels) n += fn(s);
+    return n;
+}
+
 // Writes the rows as JSON lines and forces them to disk; throws on any failure.
 void write_backup(const std::string& path, const std::vector<boost::json::object>& rows) {
     FILE* f = std::fopen(path.c_str(), "w");
@@ -43,8 +69,8 @@ public:
         if (p.json("soft_delete") && p.get_bool("soft_delete") && !m.soft_delete && !hard)
             Params::fail("soft_delete", "needs a model with soft_delete: true ('" + m.name + "' has none); add it to the model or use hard_delete");
         const bool soft = m.soft_delete && !hard && !(p.json("soft_delete") && !p.get_bool("soft_delete"));
-        const Selection sel = make_selection(m, p.json("filter"), p.json("ids"), opt.include_deleted && !soft);
-        if (sel.selects_everything() && !opt.confirmed) refuse_everything(m, "delete");
+        const auto sels = selections(m, p, opt.include_deleted && !soft);
+        if (sels.size() == 1 && sels.front().selects_everything() && !opt.confirmed) refuse_everything(m, "delete");
         const auto cascade = cascade_relationships(p, m, catalog);
         std::string backup;
         if (p.get_bool("backup_before_delete", false)) {
@@ -54,14 +80,19 @@ public:
 
         JobStats stats("bulk_delete", opt);
         auto db = open_database(ctx, m);
+        auto count = [&] { return sum_over(sels, [&](const Selection& s) { return count_rows(*db, m, s); }); };
         if (opt.dry_run) {
-            const std::size_t n = count_rows(*db, m, sel);
+            const std::size_t n = count();
+            boost::json::array sample;
+            for (const auto& s : sels)
+                for (auto& id : select_ids(*db, m, s, 10 - std::min<std::size_t>(10, sample.size())))
+                    if (sample.size() < 10) sample.push_back(std::move(id));
             stats.records_processed = n;
-            return stats.result({{"dry_run", true}, {"would_delete", n}, {"sample_ids", select_ids(*db, m, sel, 10)}, {"deleted", 0}});
+            return stats.result({{"dry_run", true}, {"would_delete", n}, {"sample_ids", sample}, {"deleted", 0}});
         }
         db->begin();
         try {
-            const std::size_t n = count_rows(*db, m, sel);
+            const std::size_t n = count();
             if (p.json("max_delete_count")) {
                 auto max = p.get_int("max_delete_count");
                 if (max < 0) Params::fail("max_delete_count", "must be >= 0");
@@ -72,20 +103,28 @@ public:
             if (p.get_bool("confirm_delete", false) && n > 0 &&
                 !ctx.confirm((soft ? "Soft-delete " : "Delete ") + std::to_string(n) + " rows from '" + m.table + "'?"))
                 throw Error(ErrorCode::refused, "deleting " + std::to_string(n) + " rows from '" + m.table + "' was not confirmed; nothing was deleted");
-            if (!backup.empty()) write_backup(backup, select_rows(*db, m, sel));
+            if (!backup.empty()) {
+                std::vector<boost::json::object> rows;
+                for (const auto& s : sels)
+                    for (auto& r : select_rows(*db, m, s)) rows.push_back(std::move(r));
+                write_backup(backup, rows);
+            }
             boost::json::object cascaded;
             if (!cascade.empty()) {
-                auto ids = select_ids(*db, m, sel, 0);
+                boost::json::array ids;
+                for (const auto& s : sels)
+                    for (auto& id : select_ids(*db, m, s, 0)) ids.push_back(std::move(id));
                 for (const auto& [rel, child] : cascade) cascaded[rel->name] = delete_children(*db, *rel, *child, ids, hard);
             }
-            const std::size_t deleted = soft ? soft_delete(*db, m, sel) : hard_delete(*db, m, sel);
+            const std::size_t deleted =
+                sum_over(sels, [&](const Selection& s) { return soft ? soft_delete(*db, m, s) : hard_delete(*db, m, s); });
             db->commit();
             stats.records_processed = deleted;
             stats.deleted = deleted;
             boost::json::object extra{{"deleted", deleted}, {"soft_delete", soft}};
             if (!cascade.empty()) extra["cascade"] = cascaded;
             if (!backup.empty()) extra["backup_location"] = backup;
-            ++stats.batches;
+            stats.batches = sels.size();
             return stats.result(extra);
         } catch (...) {
             db->rollback();
@@ -125,9 +164,15 @@ private:
                                        const boost::json::array& ids, bool hard) {
         if (ids.empty()) return 0;
         db.ensure_table(child);
-        Selection sel = make_selection(child, nullptr, nullptr, false);
-        sel.filter = Filter::parse(boost::json::object{{rel.foreign_key, boost::json::object{{"$in", ids}}}}, child);
-        return child.soft_delete && !hard ? soft_delete(db, child, sel) : hard_delete(db, child, sel);
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < ids.size(); i += kIdsPerStatement) {
+            boost::json::array chunk(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                     ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kIdsPerStatement)));
+            Selection sel = make_selection(child, nullptr, nullptr, false);
+            sel.filter = Filter::parse(boost::json::object{{rel.foreign_key, boost::json::object{{"$in", std::move(chunk)}}}}, child);
+            n += child.soft_delete && !hard ? soft_delete(db, child, sel) : hard_delete(db, child, sel);
+        }
+        return n;
     }
 
     static std::size_t soft_delete(Dialect& db, const Model& m, const Selection& sel) {

@@ -145,3 +145,22 @@ TEST_CASE("soft_delete on a model without it is an error", "[bulk][delete][soft]
     CHECK_THAT(std::string(e.what()), Contains("soft_delete"));
     CHECK(db.count() == 1);
 }
+
+TEST_CASE("a long ids list is deleted in chunks within one transaction", "[bulk][delete]") {
+    // 68,000 ids: more than one statement may bind (PostgreSQL 65,535, SQLite 32,766).
+    BulkDb db("delete_many_ids");
+    db.run_node("ProductBulkCreateNode", {{"data", products(70000)}, {"batch_size", 10000}});
+    boost::json::array ids;
+    for (std::int64_t i = 1; i <= 70000; ++i)
+        if (i % 35 != 0) ids.push_back(i);
+    REQUIRE(ids.size() == 68000);
+    auto dry = db.run_node("ProductBulkDeleteNode", {{"ids", ids}, {"dry_run", true}});
+    CHECK(dry.at("would_delete").as_int64() == 68000);
+    CHECK(dry.at("sample_ids").as_array().size() == 10);
+    auto e = run_error(db, "ProductBulkDeleteNode", {{"ids", ids}, {"max_delete_count", 67999}});
+    CHECK(db.count() == 70000);  // refused as a whole, although the ids span several statements
+    auto d = db.run_node("ProductBulkDeleteNode", {{"ids", ids}, {"hard_delete", true}});
+    CHECK(d.at("deleted").as_int64() == 68000);
+    CHECK(db.count() == 2000);
+    CHECK(db.count("products", "id % 35 = 0") == 2000);
+}
