@@ -175,6 +175,16 @@ NodeSpec bulk_spec(const std::string& model, Operation op) {
         break;
     }
     add(s, common());
+    if (op == Operation::update) {
+        // The filter form runs one statement unless batch_size is given, so it has no default.
+        for (auto& ps : s.params)
+            if (ps.name == "batch_size") {
+                ps.default_value.reset();
+                ps.doc = "Records per batch for a list of records (default 1000), one transaction each. With a filter: "
+                         "update at most this many rows per transaction, in id order (without it, or with ensure_atomic, "
+                         "one statement updates every matching row atomically).";
+            }
+    }
     return s;
 }
 

@@ -9,6 +9,7 @@
 #include <bulkflow/error.hpp>
 #include <bulkflow/validation.hpp>
 
+#include <limits>
 #include <map>
 
 namespace bulkflow::bulk {
@@ -133,6 +134,8 @@ private:
             stats.records_processed = n;
             return stats.result({{"dry_run", true}, {"would_update", n}, {"sample_ids", select_ids(*db, m, sel, 10)}, {"updated", 0}});
         }
+        const bool chunked = p.json("batch_size") && !opt.ensure_atomic && m.id_field().type == FieldType::integer;
+        if (chunked) return update_in_chunks(p, m, opt, sel, fields, *db, stats);
         db->begin();
         try {
             boost::json::array ids;
@@ -155,6 +158,69 @@ private:
             db->rollback();
             throw;
         }
+    }
+
+    // batch_size rows per transaction, in id order: each chunk is the next batch_size matching
+    // ids above the last chunk's, so rows already updated are never visited again.
+    static NodeOutput update_in_chunks(const Params& p, const Model& m, const JobOptions& opt, const Selection& sel,
+                                       const boost::json::object& fields, Dialect& db, JobStats& stats) {
+        const auto& q = db.flavor();
+        const std::string id = q.quote_identifier("id");
+        const bool return_updated = p.get_bool("return_updated", false);
+        boost::json::array updated_rows;
+        std::int64_t last = std::numeric_limits<std::int64_t>::min();
+        std::size_t total = 0;
+        for (;;) {
+            std::int64_t upto = 0;
+            db.begin();
+            try {
+                std::size_t next = 1;
+                SqlFragment bound{"SELECT MAX(" + id + ") FROM (SELECT " + id + " FROM " + q.quote_identifier(m.table), {}};
+                append(bound, sel.where(m, q, next));
+                bound.sql += " AND " + id + " > " + q.placeholder(next++) + " ORDER BY " + id + " LIMIT " + std::to_string(opt.batch_size) + ") chunk";
+                bound.binds.emplace_back(last);
+                const auto top = db.query(bound, {&m.id_field()}).at(0).at(0);
+                if (is_null(top)) {
+                    db.commit();
+                    break;
+                }
+                upto = std::get<std::int64_t>(top);
+                auto in_range = [&](SqlFragment& f, std::size_t& n) {
+                    append(f, sel.where(m, q, n));
+                    f.sql += " AND " + id + " > " + q.placeholder(n) + " AND " + id + " <= " + q.placeholder(n + 1);
+                    n += 2;
+                    f.binds.emplace_back(last);
+                    f.binds.emplace_back(upto);
+                };
+                boost::json::array ids;
+                if (return_updated) {
+                    std::size_t n = 1;
+                    SqlFragment sel_ids{"SELECT " + id + " FROM " + q.quote_identifier(m.table), {}};
+                    in_range(sel_ids, n);
+                    for (const auto& r : db.query(sel_ids, {&m.id_field()})) ids.push_back(to_json(r.at(0)));
+                }
+                std::size_t n = 1;
+                SqlFragment stmt{"UPDATE " + q.quote_identifier(m.table), {}};
+                append(stmt, set_clause(m, q, fields, n));
+                in_range(stmt, n);
+                total += db.execute(stmt);
+                if (return_updated && !ids.empty()) {
+                    const boost::json::value id_list(std::move(ids));
+                    for (auto& r : select_rows(db, m, make_selection(m, nullptr, &id_list, true))) updated_rows.push_back(std::move(r));
+                }
+                db.commit();
+            } catch (...) {
+                db.rollback();
+                throw;
+            }
+            ++stats.batches;
+            last = upto;
+        }
+        stats.records_processed = total;
+        stats.updated = total;
+        boost::json::object extra{{"updated", total}};
+        if (return_updated) extra["records"] = std::move(updated_rows);
+        return stats.result(extra);
     }
 
     NodeOutput update_by_records(Context& ctx, const Params& p, const Model& m, const JobOptions& opt, const RecordStream& records) {

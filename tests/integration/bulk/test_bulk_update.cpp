@@ -120,3 +120,21 @@ TEST_CASE("datetime filters accept ISO strings", "[bulk][update]") {
     CHECK(d.at("updated").as_int64() == 1);
     CHECK(db.scalar("SELECT name FROM products WHERE stock = 9") == "old");
 }
+
+TEST_CASE("update by filter with batch_size runs in id-ordered chunks", "[bulk][update]") {
+    BulkDb db("update_chunks");
+    db.run_node("ProductBulkCreateNode", {{"data", products(1050, "electronics")}, {"batch_size", 500}});
+    db.run_node("ProductBulkCreateNode", {{"data", products(10, "books")}});
+    // The update keeps rows matching the filter: chunks must still visit each row once.
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", "electronics"}}}, {"fields", {{"stock", "stock + 1"}}},
+                                                   {"batch_size", 100}, {"return_updated", true}});
+    CHECK(d.at("updated").as_int64() == 1050);
+    CHECK(d.at("batches").as_int64() == 11);
+    CHECK(d.at("records").as_array().size() == 1050);
+    CHECK(db.count("products", "category = 'electronics' AND stock = CAST(SUBSTR(name, 9) AS INTEGER) + 1") == 1050);
+    CHECK(db.count("products", "category = 'books' AND stock = CAST(SUBSTR(name, 9) AS INTEGER)") == 10);
+    // Without batch_size: one statement, one batch.
+    auto one = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", "books"}}}, {"fields", {{"stock", 0}}}});
+    CHECK(one.at("batches").as_int64() == 1);
+    CHECK(one.at("updated").as_int64() == 10);
+}
