@@ -1,6 +1,7 @@
 #pragma once
 /// @file plugin_loader.hpp
-/// Loads plugin shared libraries into a NodeRegistry (CONTRACT section 9).
+/// Loads plugin shared libraries into a NodeRegistry (CONTRACT section 9). Libraries are never
+/// unloaded: results (record streams) created by a plugin's nodes may outlive the runtime.
 
 #include <bulkflow/registry.hpp>
 

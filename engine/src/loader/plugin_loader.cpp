@@ -68,7 +68,9 @@ void PluginLoader::load(const std::string& name_or_path, NodeRegistry& registry)
     if (loaded_.count(path)) return;
     const std::string where = "plugin '" + name_or_path + "' (" + path.string() + ")";
 
-    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    // RTLD_NODELETE: a plugin's code stays mapped for the life of the process, because objects
+    // it created (record streams in results, factories) may outlive the runtime that loaded it.
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!handle) throw Error(ErrorCode::plugin_init, where + ": cannot load: " + dlerror());
     std::shared_ptr<void> lib(handle, [](void* h) { dlclose(h); });
 

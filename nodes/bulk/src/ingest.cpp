@@ -8,6 +8,8 @@
 #include <tbb/task_arena.h>
 
 #include <condition_variable>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -134,8 +136,20 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
     }
     if (opt.ensure_atomic && !opt.dry_run) db.begin();
 
+    // The pipeline carries raw pointers; `live` owns the batches. oneTBB does not destroy items
+    // in flight when a failure cancels the pipeline, so ownership cannot travel with them.
+    std::mutex live_mutex;
+    std::map<const Token*, std::unique_ptr<Token>> live;
+    auto release = [&](const Token* t) {
+        std::lock_guard lock(live_mutex);
+        live.erase(t);
+    };
     std::mutex stats_mutex;  // the write stage may run concurrently
-    auto write_stage = [&](const std::shared_ptr<Token>& token) {
+    auto write_stage = [&](Token* token) {
+        struct Done {  // the batch is freed when its write stage ends, however it ends
+            std::function<void()> fn;
+            ~Done() { fn(); }
+        } done{[&] { release(token); }};
         const auto& conv = token->converted;
         if (opt.strategy != ErrorStrategy::continue_ && !conv.rejects.empty()) {
             const auto& r = conv.rejects.front();
@@ -179,25 +193,24 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
     auto run_pipeline = [&] {
         tbb::parallel_pipeline(
             opt.parallel_batches + 1,
-            // shared_ptr tokens: batches in flight when a failure cancels the pipeline are freed.
-            tbb::make_filter<void, std::shared_ptr<Token>>(tbb::filter_mode::serial_in_order,
-                                                           [&](tbb::flow_control& fc) -> std::shared_ptr<Token> {
-                                                               if (ctx.cancelled()) throw Error(ErrorCode::cancelled, "run cancelled");
-                                                               auto t = std::make_shared<Token>();
-                                                               if (!cursor->next(t->raw, opt.batch_size)) {
-                                                                   fc.stop();
-                                                                   return nullptr;
-                                                               }
-                                                               t->sequence = sequence++;
-                                                               return t;
-                                                           }) &
-                tbb::make_filter<std::shared_ptr<Token>, std::shared_ptr<Token>>(
-                    tbb::filter_mode::parallel,
-                    [&](std::shared_ptr<Token> t) {
-                        t->converted = convert_batch(*plan.model, t->raw, plan.convert);
-                        return t;
-                    }) &
-                tbb::make_filter<std::shared_ptr<Token>, void>(parallel_writes ? tbb::filter_mode::parallel : tbb::filter_mode::serial_in_order,
+            tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order,
+                                           [&](tbb::flow_control& fc) -> Token* {
+                                               if (ctx.cancelled()) throw Error(ErrorCode::cancelled, "run cancelled");
+                                               auto t = std::make_unique<Token>();
+                                               if (!cursor->next(t->raw, opt.batch_size)) {
+                                                   fc.stop();
+                                                   return nullptr;
+                                               }
+                                               t->sequence = sequence++;
+                                               std::lock_guard lock(live_mutex);
+                                               return live.emplace(t.get(), std::move(t)).first->second.get();
+                                           }) &
+                tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel,
+                                                 [&](Token* t) {
+                                                     t->converted = convert_batch(*plan.model, t->raw, plan.convert);
+                                                     return t;
+                                                 }) &
+                tbb::make_filter<Token*, void>(parallel_writes ? tbb::filter_mode::parallel : tbb::filter_mode::serial_in_order,
                                                write_stage));
     };
     try {

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
 
 using namespace bulkflow;
 using Catch::Matchers::Contains;
@@ -93,4 +95,28 @@ TEST_CASE("a workflow runs a node from a plugin it names", "[plugins]") {
     auto res = rt.execute(b.build());
     CHECK(res.results["say"].at("echo").as_string() == "ababab");
     CHECK(res.results["say"].at("length").as_int64() == 6);
+}
+
+TEST_CASE("results from plugin nodes outlive the runtime that loaded the plugin", "[plugins]") {
+    // Regression (found by AddressSanitizer): destroying the runtime unloaded the io plugin, and
+    // destroying or reading a CSV stream from the results afterwards ran unmapped code.
+    auto dir = std::filesystem::temp_directory_path() / ("bulkflow-outlive-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "r.csv") << "a,b\n1,2\n3,4\n";
+    std::optional<ExecutionResult> kept;
+    {
+        LocalRuntime rt(Database{"sqlite:///:memory:"});
+        WorkflowBuilder b;
+        b.add_node("CSVReaderNode", "read", {{"path", (dir / "r.csv").string()}});
+        kept = rt.execute(b.build());
+    }
+    auto stream = kept->results.output("read").streams.at("records");
+    auto cursor = stream->open();
+    RecordBatch batch;
+    REQUIRE(cursor->next(batch, 10));
+    CHECK(batch.size() == 2);
+    kept.reset();
+    cursor.reset();
+    stream.reset();
+    std::filesystem::remove_all(dir);
 }
