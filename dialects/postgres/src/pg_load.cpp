@@ -33,13 +33,18 @@ void append_param_number(std::string& sql, std::size_t n) {
 
 std::vector<unsigned> PgWriter::column_oids(const std::string& table, const std::vector<std::string>& names) {
     if (opts_.use_copy && opts_.copy.format != CopyFormat::binary) return std::vector<unsigned>(names.size(), 0);
-    auto r = conn_.exec_params("SELECT a.attname, CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END "
-                               "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                               "WHERE a.attrelid = CAST($1 AS regclass) AND a.attnum > 0 AND NOT a.attisdropped",
-                               {SqlValue{table}}, "reading the column types of " + table);
-    std::unordered_map<std::string, unsigned> types;
-    for (int i = 0; i < PQntuples(r.get()); ++i)
-        types.emplace(PQgetvalue(r.get(), i, 0), static_cast<unsigned>(std::strtoul(PQgetvalue(r.get(), i, 1), nullptr, 10)));
+    auto cached = column_types_.find(table);
+    if (cached == column_types_.end()) {
+        auto r = conn_.exec_params("SELECT a.attname, CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END "
+                                   "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                                   "WHERE a.attrelid = CAST($1 AS regclass) AND a.attnum > 0 AND NOT a.attisdropped",
+                                   {SqlValue{table}}, "reading the column types of " + table);
+        std::unordered_map<std::string, unsigned> read;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            read.emplace(PQgetvalue(r.get(), i, 0), static_cast<unsigned>(std::strtoul(PQgetvalue(r.get(), i, 1), nullptr, 10)));
+        cached = column_types_.emplace(table, std::move(read)).first;
+    }
+    const auto& types = cached->second;
     std::vector<unsigned> out;
     out.reserve(names.size());
     for (const auto& n : names) {

@@ -74,6 +74,7 @@ WriteCounts& operator+=(WriteCounts& a, const WriteCounts& b) {
 
 void PgWriter::forget_table(const std::string& table) {
     sequences_.erase(table);
+    column_types_.clear();  // keyed by quoted and staging names: simply read them again
     for (auto it = stages_.begin(); it != stages_.end();)
         it = it->first.compare(0, table.size() + 1, table + '\0') == 0 ? stages_.erase(it) : std::next(it);
 }
@@ -81,6 +82,7 @@ void PgWriter::forget_table(const std::string& table) {
 void PgWriter::forget_session() {
     stages_.clear();
     sequences_.clear();
+    column_types_.clear();
 }
 
 WriteCounts PgWriter::guarded(const RowBatch& rows, const RangeOp& op, const Written& written) {

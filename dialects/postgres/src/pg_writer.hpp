@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,8 @@ private:
     PgConnection& conn_;
     std::map<std::string, std::string> stages_;     // table + columns -> staging table name
     std::map<std::string, std::string> sequences_;  // table -> its id sequence
+    // Quoted table (or staging table) -> column name -> type OID, read once instead of per batch.
+    std::map<std::string, std::unordered_map<std::string, unsigned>> column_types_;
     std::size_t next_stage_ = 0;
     PgLoadOptions opts_;
     std::string buffer_;  // COPY data, reused across calls
