@@ -24,6 +24,21 @@ namespace pgtest {
 
 using namespace bulkflow;
 
+/// A model with one field of every type (and a unique code), shared by the COPY tests.
+inline const char* const kEveryTypeModel = R"({
+  "fields": {
+    "code": {"type": "str", "unique": true},
+    "label": "str",
+    "price": {"type": "decimal", "precision": 30, "scale": 10},
+    "qty": "int",
+    "ratio": "float",
+    "flag": "bool",
+    "seen": "datetime",
+    "day": "date",
+    "meta": "json"
+  }
+})";
+
 inline std::string url() {
     const char* u = std::getenv("BULKFLOW_TEST_PG_URL");
     return u && *u ? u : "postgresql://bulkflow:bulkflow@127.0.0.1:5432/bulkflow_test";

@@ -35,19 +35,7 @@ std::string numeric(std::string_view text) {
     return out;
 }
 
-const char* kAll = R"({
-  "fields": {
-    "code": {"type": "str", "unique": true},
-    "label": "str",
-    "price": {"type": "decimal", "precision": 30, "scale": 10},
-    "qty": "int",
-    "ratio": "float",
-    "flag": "bool",
-    "seen": "datetime",
-    "day": "date",
-    "meta": "json"
-  }
-})";
+const char* kAll = kEveryTypeModel;
 
 Model fresh_all(Dialect& d) {
     Probe db;

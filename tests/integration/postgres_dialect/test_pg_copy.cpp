@@ -8,19 +8,7 @@ using Catch::Matchers::StartsWith;
 
 namespace {
 
-const char* kItem = R"({
-  "fields": {
-    "code": {"type": "str", "unique": true},
-    "label": "str",
-    "price": {"type": "decimal", "precision": 30, "scale": 10},
-    "qty": "int",
-    "ratio": "float",
-    "flag": "bool",
-    "seen": "datetime",
-    "day": "date",
-    "meta": "json"
-  }
-})";
+const char* kItem = kEveryTypeModel;
 
 Model item() { return model("Item", kItem, "pgd_items"); }
 
