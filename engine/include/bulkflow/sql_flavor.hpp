@@ -61,6 +61,21 @@ public:
     [[nodiscard]] virtual std::string compare_placeholder(const Field& field, const std::string& placeholder,
                                                           const SqlValue& value) const;
 
+    /// How many values one `IN` list may hold in a statement: bounded by the bind parameter limit
+    /// (SQLite 32,766, MySQL 65,535), unbounded where long lists bind as one array (PostgreSQL).
+    /// Callers chunk longer lists.
+    [[nodiscard]] virtual std::size_t max_in_list() const noexcept { return 10000; }
+    /// A long `IN` list bound as one array value where the database has arrays, so the statement
+    /// needs neither a placeholder per value nor chunking: the typed array expression for
+    /// `placeholder` (PostgreSQL `CAST($1 AS BIGINT[])`) and the value to bind (the array as
+    /// text, `{1,2,3}`). nullopt: bind one placeholder per value (the default; also for json).
+    struct ArrayBind {
+        std::string sql;
+        SqlValue value;
+    };
+    [[nodiscard]] virtual std::optional<ArrayBind> array_bind(const Field& field, const std::string& placeholder,
+                                                              const std::vector<SqlValue>& values) const;
+
     /// A placeholder for an expression literal, typed where the database cannot infer the type
     /// (PostgreSQL: `CAST($1 AS NUMERIC)`; MySQL decimal: `CAST(? AS DECIMAL(p,s))`).
     [[nodiscard]] virtual std::string literal_placeholder(const std::string& placeholder, const SqlValue& value) const;

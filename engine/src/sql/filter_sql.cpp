@@ -7,6 +7,8 @@
 
 #include <bulkflow/filter.hpp>
 
+#include <optional>
+
 namespace bulkflow {
 
 using sql_detail::FilterNode;
@@ -88,22 +90,42 @@ private:
         return SqlFlavor::true_condition();
     }
 
-    /// `col IN (...)` (negated: NOT IN, which matches NULL unless the list holds null).
+    /// `col IN (...)` (negated: NOT IN, which matches NULL unless the list holds null). Lists
+    /// longer than kArrayListMin bind as one array where the flavor has arrays:
+    /// `col = ANY(array)` / `NOT (col = ANY(array))`, the same truth table for non-null values.
     std::string in_list(const FilterNode& n, bool negated) {
         const Field& f = n.field;
         const std::string raw = flavor_.quote_identifier(f.name);
-        std::string list;
-        for (const auto& v : n.values) list += (list.empty() ? "" : ", ") + bind(f, v);
         const std::string col = flavor_.compare_operand(f, raw);
-        if (!negated) {
-            if (n.values.empty()) return n.list_has_null ? raw + " IS NULL" : SqlFlavor::false_condition();
-            const std::string c = col + " IN (" + list + ")";
-            return n.list_has_null ? "(" + c + " OR " + raw + " IS NULL)" : c;
+        if (n.values.empty()) {
+            if (!negated) return n.list_has_null ? raw + " IS NULL" : SqlFlavor::false_condition();
+            return n.list_has_null ? raw + " IS NOT NULL" : SqlFlavor::true_condition();
         }
-        if (n.values.empty()) return n.list_has_null ? raw + " IS NOT NULL" : SqlFlavor::true_condition();
-        const std::string c = col + " NOT IN (" + list + ")";
-        return n.list_has_null ? c : "(" + c + " OR " + raw + " IS NULL)";
+        std::string in, not_in;
+        std::optional<SqlFlavor::ArrayBind> array;
+        if (n.values.size() >= kArrayListMin) {
+            std::vector<SqlValue> values;
+            values.reserve(n.values.size());
+            for (const auto& v : n.values) values.push_back(flavor_.compare_value(f, v));
+            array = flavor_.array_bind(f, flavor_.placeholder(next_), values);
+        }
+        if (array) {
+            ++next_;
+            binds_.push_back(std::move(array->value));
+            in = col + " = ANY(" + array->sql + ")";
+            not_in = "NOT (" + in + ")";
+        } else {
+            std::string list;
+            for (const auto& v : n.values) list += (list.empty() ? "" : ", ") + bind(f, v);
+            in = col + " IN (" + list + ")";
+            not_in = col + " NOT IN (" + list + ")";
+        }
+        if (!negated) return n.list_has_null ? "(" + in + " OR " + raw + " IS NULL)" : in;
+        return n.list_has_null ? not_in : "(" + not_in + " OR " + raw + " IS NULL)";
     }
+
+    /// Shorter lists keep one placeholder per value (readable SQL in logs and errors).
+    static constexpr std::size_t kArrayListMin = 8;
 
     const SqlFlavor& flavor_;
     std::size_t& next_;

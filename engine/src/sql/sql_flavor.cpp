@@ -11,7 +11,9 @@
 #include <bulkflow/sql_flavor.hpp>
 
 #include <array>
+#include <charconv>
 #include <cctype>
+#include <limits>
 #include <string>
 
 namespace bulkflow {
@@ -113,6 +115,59 @@ public:
     }
 };
 
+/// The element type of a PostgreSQL array compared with the field; nullptr: no array (json).
+const char* pg_array_element_type(FieldType t) {
+    switch (t) {
+    case FieldType::str: return "TEXT";
+    case FieldType::integer: return "BIGINT";
+    case FieldType::floating: return "DOUBLE PRECISION";
+    case FieldType::boolean: return "BOOLEAN";
+    case FieldType::decimal: return "NUMERIC";
+    case FieldType::datetime: return "TIMESTAMPTZ";
+    case FieldType::date: return "DATE";
+    case FieldType::json: return nullptr;
+    }
+    return nullptr;
+}
+
+/// Appends one element of a PostgreSQL array literal; false for values it cannot spell.
+bool append_pg_array_element(std::string& out, const SqlValue& v) {
+    const auto quoted = [&](std::string_view text) {
+        out += '"';
+        for (const char c : text) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    };
+    return std::visit(
+        [&](const auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::int64_t>) {
+                out += std::to_string(x);
+            } else if constexpr (std::is_same_v<T, double>) {
+                char buf[32];
+                const auto r = std::to_chars(buf, buf + sizeof buf, x);
+                out.append(buf, r.ptr);
+            } else if constexpr (std::is_same_v<T, bool>) {
+                out += x ? 't' : 'f';
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                if (x.find('\0') != std::string::npos) return false;  // text cannot hold NUL
+                quoted(x);
+            } else if constexpr (std::is_same_v<T, Decimal>) {
+                out += x.text;
+            } else if constexpr (std::is_same_v<T, Timestamp>) {
+                quoted(format_timestamp(x));
+            } else if constexpr (std::is_same_v<T, Date>) {
+                quoted(format_date(x));
+            } else {
+                return false;  // NULL never matches IN; json has no array form here
+            }
+            return true;
+        },
+        v);
+}
+
 class PostgresFlavor final : public SqlFlavor {
 public:
     DatabaseKind kind() const noexcept override { return DatabaseKind::postgresql; }
@@ -139,6 +194,20 @@ public:
             },
             value);
         return "CAST(" + ph + " AS " + type + ")";
+    }
+    std::size_t max_in_list() const noexcept override { return std::numeric_limits<std::size_t>::max(); }
+    std::optional<ArrayBind> array_bind(const Field& field, const std::string& ph,
+                                        const std::vector<SqlValue>& values) const override {
+        const char* type = pg_array_element_type(field.type);
+        if (!type) return std::nullopt;
+        std::string literal = "{";
+        literal.reserve(values.size() * 8 + 2);
+        for (const auto& v : values) {
+            if (literal.size() > 1) literal += ',';
+            if (!append_pg_array_element(literal, v)) return std::nullopt;
+        }
+        literal += '}';
+        return ArrayBind{"CAST(" + ph + " AS " + type + "[])", SqlValue{std::move(literal)}};
     }
     SqlFragment assign_from_numeric(const Field& target, const SqlFragment& expr, FieldType type) const override {
         switch (target.type) {
@@ -219,6 +288,9 @@ SqlValue SqlFlavor::compare_value(const Field&, SqlValue value) const { return v
 std::string SqlFlavor::compare_placeholder(const Field&, const std::string& ph, const SqlValue&) const { return ph; }
 std::string SqlFlavor::literal_placeholder(const std::string& ph, const SqlValue&) const { return ph; }
 SqlValue SqlFlavor::literal_value(SqlValue value) const { return value; }
+std::optional<SqlFlavor::ArrayBind> SqlFlavor::array_bind(const Field&, const std::string&, const std::vector<SqlValue>&) const {
+    return std::nullopt;
+}
 std::string SqlFlavor::concat_operand(const std::string& e, FieldType) const { return e; }
 std::string SqlFlavor::like_pattern_for_bind(std::string pattern, bool) const { return pattern; }
 

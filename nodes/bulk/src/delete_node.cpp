@@ -13,24 +13,23 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 namespace bulkflow::bulk {
 namespace {
 
-// Ids per statement: far below PostgreSQL's 65,535 and SQLite's 32,766 bound parameters.
-constexpr std::size_t kIdsPerStatement = 10000;
-
-// The filter and ids as one selection, or one per chunk of ids when the list is long; all run
-// in the node's single transaction, so the chunks still delete all or nothing.
-std::vector<Selection> selections(const Model& m, const Params& p, bool include_deleted) {
+// The filter and ids as one selection, or one per chunk of ids when the list is longer than one
+// statement may bind (SQLite; PostgreSQL binds any number as one array); all run in the node's
+// single transaction, so the chunks still delete all or nothing.
+std::vector<Selection> selections(const Model& m, const Params& p, bool include_deleted, std::size_t per_statement) {
     const auto* ids = p.json("ids");
-    if (!ids || !ids->is_array() || ids->get_array().size() <= kIdsPerStatement)
+    if (!ids || !ids->is_array() || ids->get_array().size() <= per_statement)
         return {make_selection(m, p.json("filter"), ids, include_deleted)};
     std::vector<Selection> out;
     const auto& all = ids->get_array();
-    for (std::size_t i = 0; i < all.size(); i += kIdsPerStatement) {
+    for (std::size_t i = 0; i < all.size(); i += per_statement) {
         const boost::json::value chunk(boost::json::array(all.begin() + static_cast<std::ptrdiff_t>(i),
-                                                          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), i + kIdsPerStatement))));
+                                                          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), i + per_statement))));
         out.push_back(make_selection(m, p.json("filter"), &chunk, include_deleted));
     }
     return out;
@@ -69,17 +68,24 @@ public:
         if (p.json("soft_delete") && p.get_bool("soft_delete") && !m.soft_delete && !hard)
             Params::fail("soft_delete", "needs a model with soft_delete: true ('" + m.name + "' has none); add it to the model or use hard_delete");
         const bool soft = m.soft_delete && !hard && !(p.json("soft_delete") && !p.get_bool("soft_delete"));
-        const auto sels = selections(m, p, opt.include_deleted && !soft);
-        if (sels.size() == 1 && sels.front().selects_everything() && !opt.confirmed) refuse_everything(m, "delete");
         const auto cascade = cascade_relationships(p, m, catalog);
         std::string backup;
         if (p.get_bool("backup_before_delete", false)) {
             backup = p.get_string("backup_location");
             if (backup.empty()) Params::fail("backup_location", "is required with backup_before_delete");
         }
+        std::optional<std::size_t> max_count;
+        if (p.json("max_delete_count")) {
+            const auto max = p.get_int("max_delete_count");
+            if (max < 0) Params::fail("max_delete_count", "must be >= 0");
+            max_count = static_cast<std::size_t>(max);
+        }
+        const bool confirm = p.get_bool("confirm_delete", false);
 
         JobStats stats("bulk_delete", opt);
         auto db = open_database(ctx, m);
+        const auto sels = selections(m, p, opt.include_deleted && !soft, db->flavor().max_in_list());
+        if (sels.size() == 1 && sels.front().selects_everything() && !opt.confirmed) refuse_everything(m, "delete");
         auto count = [&] { return sum_over(sels, [&](const Selection& s) { return count_rows(*db, m, s); }); };
         if (opt.dry_run) {
             const std::size_t n = count();
@@ -92,15 +98,13 @@ public:
         }
         db->begin();
         try {
-            const std::size_t n = count();
-            if (p.json("max_delete_count")) {
-                auto max = p.get_int("max_delete_count");
-                if (max < 0) Params::fail("max_delete_count", "must be >= 0");
-                if (n > static_cast<std::size_t>(max))
-                    throw Error(ErrorCode::refused, std::to_string(n) + " rows of '" + m.table + "' match, more than max_delete_count " +
-                                                        std::to_string(max) + "; nothing was deleted");
-            }
-            if (p.get_bool("confirm_delete", false) && n > 0 &&
+            // Counted first only when a limit or a question needs the number; otherwise the
+            // delete's own row count is the result (one pass over the ids instead of two).
+            const std::size_t n = max_count || confirm ? count() : 0;
+            if (max_count && n > *max_count)
+                throw Error(ErrorCode::refused, std::to_string(n) + " rows of '" + m.table + "' match, more than max_delete_count " +
+                                                    std::to_string(*max_count) + "; nothing was deleted");
+            if (confirm && n > 0 &&
                 !ctx.confirm((soft ? "Soft-delete " : "Delete ") + std::to_string(n) + " rows from '" + m.table + "'?"))
                 throw Error(ErrorCode::refused, "deleting " + std::to_string(n) + " rows from '" + m.table + "' was not confirmed; nothing was deleted");
             if (!backup.empty()) {
@@ -165,9 +169,10 @@ private:
         if (ids.empty()) return 0;
         db.ensure_table(child);
         std::size_t n = 0;
-        for (std::size_t i = 0; i < ids.size(); i += kIdsPerStatement) {
+        const std::size_t per_statement = db.flavor().max_in_list();
+        for (std::size_t i = 0; i < ids.size(); i += per_statement) {
             boost::json::array chunk(ids.begin() + static_cast<std::ptrdiff_t>(i),
-                                     ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + kIdsPerStatement)));
+                                     ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size() - i, per_statement) + i));
             Selection sel = make_selection(child, nullptr, nullptr, false);
             sel.filter = Filter::parse(boost::json::object{{rel.foreign_key, boost::json::object{{"$in", std::move(chunk)}}}}, child);
             n += child.soft_delete && !hard ? soft_delete(db, child, sel) : hard_delete(db, child, sel);

@@ -138,3 +138,23 @@ TEST_CASE("update by filter with batch_size runs in id-ordered chunks", "[bulk][
     CHECK(one.at("batches").as_int64() == 1);
     CHECK(one.at("updated").as_int64() == 10);
 }
+
+TEST_CASE("a long $in list with quote, backslash, comma and brace values selects exactly them", "[bulk][update][array]") {
+    // PostgreSQL binds eight or more values as one array literal; the others one per value.
+    BulkDb db("update_long_in");
+    const boost::json::array hostile{"a\"b", "c\\d", "e,f", "{g}", "NULL", "", " h ", "ü", "it's", "x\ty"};
+    boost::json::array data;
+    for (const auto& c : hostile) data.push_back({{"name", "n"}, {"price", "1.00"}, {"category", c}});
+    data.push_back({{"name", "other"}, {"price", "1.00"}, {"category", "c\\\\d"}});
+    data.push_back({{"name", "null"}, {"price", "1.00"}});
+    db.run_node("ProductBulkCreateNode", {{"data", data}});
+
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", {{"$in", hostile}}}}}, {"fields", {{"stock", 7}}}});
+    CHECK(d.at("updated").as_int64() == 10);
+    CHECK(db.count("products", "stock = 7") == 10);
+    CHECK(db.count("products", "stock = 7 AND name = 'n'") == 10);
+
+    auto n = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", {{"$nin", hostile}}}}}, {"fields", {{"stock", 9}}}});
+    CHECK(n.at("updated").as_int64() == 2);  // NOT IN matches the NULL category too (CONTRACT 7)
+    CHECK(db.count("products", "stock = 9 AND name IN ('other', 'null')") == 2);
+}

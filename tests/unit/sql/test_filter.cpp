@@ -145,6 +145,40 @@ TEST_CASE("filter placeholders continue from next_placeholder", "[sql][filter]")
     CHECK(f.referenced_fields() == std::vector<std::string>{"stock", "name"});
 }
 
+TEST_CASE("long $in lists bind as one array on PostgreSQL only", "[sql][filter][array]") {
+    // Eight or more values: one array parameter, whatever the list's length.
+    const char* ids = R"({"id": {"$in": [1, 2, 3, 4, 5, 6, 7, 8]}})";
+    const auto p = filter_sql(ids, postgres());
+    CHECK(p.sql == "\"id\" = ANY(CAST($1 AS BIGINT[]))");
+    CHECK(p.binds == Binds{std::string("{1,2,3,4,5,6,7,8}")});
+    CHECK(sq(ids) == "\"id\" IN (?, ?, ?, ?, ?, ?, ?, ?)");
+    CHECK(filter_sql(ids, mysql()).binds.size() == 8);
+    CHECK(filter_sql(R"({"id": {"$in": [1, 2, 3, 4, 5, 6, 7]}})", postgres()).sql == "\"id\" IN ($1, $2, $3, $4, $5, $6, $7)");
+
+    // Quotes, backslashes, commas and braces are quoted inside the array literal.
+    const auto s = filter_sql(R"({"category": {"$in": ["a\"b", "c\\d", "e,f", "{g}", "NULL", "", " h ", "ü"]}})", postgres());
+    CHECK(s.sql == "\"category\" = ANY(CAST($1 AS TEXT[]))");
+    CHECK(s.binds == Binds{std::string(R"({"a\"b","c\\d","e,f","{g}","NULL",""," h ","ü"})")});
+
+    // $nin keeps NOT IN's truth table: NULL rows match unless the list holds null.
+    CHECK(filter_sql(R"({"stock": {"$nin": [1, 2, 3, 4, 5, 6, 7, 8]}})", postgres()).sql ==
+          "(NOT (\"stock\" = ANY(CAST($1 AS BIGINT[]))) OR \"stock\" IS NULL)");
+    CHECK(filter_sql(R"({"stock": {"$nin": [1, 2, 3, 4, 5, 6, 7, 8, null]}})", postgres()).sql ==
+          "NOT (\"stock\" = ANY(CAST($1 AS BIGINT[])))");
+    CHECK(filter_sql(R"({"stock": {"$in": [1, 2, 3, 4, 5, 6, 7, 8, null]}})", postgres()).sql ==
+          "(\"stock\" = ANY(CAST($1 AS BIGINT[])) OR \"stock\" IS NULL)");
+
+    // Typed elements: decimals exact, dates and timestamps as ISO text, booleans t/f.
+    CHECK(filter_sql(R"({"price": {"$in": ["1.5", 2, "3.25", 4, 5, 6, 7, 8]}})", postgres()).binds ==
+          Binds{std::string("{1.50,2.00,3.25,4.00,5.00,6.00,7.00,8.00}")});
+    CHECK(filter_sql(R"({"restock_date": {"$in": ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05",
+                                                    "2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09"]}})", postgres())
+              .sql == "\"restock_date\" = ANY(CAST($1 AS DATE[]))");
+    // Placeholders after the array continue from the next number.
+    CHECK(filter_sql(R"({"id": {"$in": [1, 2, 3, 4, 5, 6, 7, 8]}, "stock": 3})", postgres()).sql ==
+          "\"id\" = ANY(CAST($1 AS BIGINT[])) AND \"stock\" = $2");
+}
+
 TEST_CASE("injection-shaped keys are unknown fields and values stay binds", "[sql][filter]") {
     CHECK_THAT(filter_error(R"({"name; DROP TABLE x": 1})"), Contains("filter: unknown field 'name; DROP TABLE x'"));
     CHECK_THAT(filter_error(R"({"1=1 --": 1})"), Contains("filter: unknown field '1=1 --'"));
