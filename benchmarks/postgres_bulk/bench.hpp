@@ -109,7 +109,7 @@ struct Outcome {
 };
 
 struct BulkConfig {
-    long batch_size = 1000;  // bulkflow's defaults
+    long batch_size = 10000;  // bulkflow's defaults
     long parallel_batches = 1;
 };
 

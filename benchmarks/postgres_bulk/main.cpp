@@ -119,6 +119,7 @@ struct Best {
     std::optional<Usage> best, defaults;
     BulkConfig best_cfg;
     std::string error;  // bulkflow failed (every configuration)
+    bool defaults_ran = false;
 };
 
 class Bench {
@@ -236,7 +237,8 @@ public:
             };
             const bool best_is_default = same(b.best_cfg, BulkConfig{});
             line(to_string(s), b.best, b.best ? cfg_text(b.best_cfg) + (best_is_default ? " (defaults, best)" : " (best)") : "");
-            if (b.best && !best_is_default) line("", b.defaults, cfg_text({}) + " (defaults)");
+            // The defaults line only when they ran (--configs may leave them out).
+            if (b.best && !best_is_default && (b.defaults || b.defaults_ran)) line("", b.defaults, cfg_text({}) + " (defaults)");
         }
         for (const auto& n : notes_) std::printf("%s\n", n.c_str());
     }
@@ -314,6 +316,7 @@ private:
                               whole_mb(o.rss_after_input_kb - o.rss_before_input_kb) + " MB (RSS " +
                               whole_mb(o.rss_before_input_kb) + " -> " + whole_mb(o.rss_after_input_kb) + " MB)";
                 }
+                b.defaults_ran = b.defaults_ran || same(c, BulkConfig{});
                 std::fprintf(stderr, "  %-28s bulkflow  %-24s %s\n", name.c_str(), cfg_text(c).c_str(),
                              problem.empty() ? (std::to_string(o.usage.wall_s) + " s").c_str() : problem.c_str());
                 if (!problem.empty()) {

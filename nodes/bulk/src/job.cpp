@@ -36,7 +36,7 @@ JobOptions parse_job_options(const Params& p) {
         if (v < 1) Params::fail(name, "must be at least 1");
         return static_cast<std::size_t>(v);
     };
-    o.batch_size = positive("batch_size", 1000);
+    o.batch_size = positive("batch_size", 10000);
     auto strategy = p.get_string("error_strategy", "stop");
     if (strategy == "stop") o.strategy = ErrorStrategy::stop;
     else if (strategy == "continue") o.strategy = ErrorStrategy::continue_;

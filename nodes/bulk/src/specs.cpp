@@ -37,7 +37,7 @@ constexpr const char* kMy = "MySQL/MariaDB writer; the SQLite writer ignores it"
 // Parameters every bulk node shares.
 const std::vector<P>& common() {
     static const std::vector<P> v = {
-        {"batch_size", ParamType::integer, J(1000), "Records per batch; each batch is one transaction."},
+        {"batch_size", ParamType::integer, J(10000), "Records per batch; each batch is one transaction."},
         {"error_strategy", ParamType::string, J("stop"), "stop: fail at the first bad record; continue: isolate and report bad records, store the rest; retry_batch: retry a failing batch (max_retries) then stop."},
         {"max_errors", ParamType::integer, std::nullopt, "With error_strategy continue: fail the node once more than this many records failed."},
         {"error_log_level", ParamType::string, J("warning"), "Log level for per-record errors (debug, info, warning, error)."},
