@@ -15,7 +15,9 @@ namespace bulkflow {
 
 class WorkflowBuilder {
 public:
-    /// Adds node `id` of `type` with raw parameters (strings may contain templates).
+    /// Adds node `id` of `type` with raw parameters (strings may contain templates). Pass large
+    /// values with std::move: the parameters are kept, and shared with every built workflow and
+    /// with the node at run time, without further copies.
     WorkflowBuilder& add_node(std::string type, std::string id, boost::json::object params = {});
     /// `from.from_output` (a dotted path such as "records" or "data.items") feeds `to.to_param`.
     WorkflowBuilder& add_connection(std::string from, std::string from_output, std::string to,
@@ -36,7 +38,8 @@ public:
     /// Structural validation: duplicate or empty ids, references (templates, connections, after)
     /// to unknown nodes, malformed templates, cycles (the cycle is printed). Throws
     /// ValidationError listing every problem. Node types and parameters are checked by
-    /// LocalRuntime::validate, which knows the registry.
+    /// LocalRuntime::validate, which knows the registry. The workflow shares the builder's
+    /// parameters; only a node changed by set_param or a connection gets its own copy of them.
     [[nodiscard]] Workflow build() const;
 
 private:

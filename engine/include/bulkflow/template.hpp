@@ -31,6 +31,11 @@ public:
     /// Parses `text`. Throws Error(template_resolution) on a malformed reference (unclosed
     /// `<<`, empty source, bad index); `where` names the parameter in the message.
     static Template parse(std::string_view text, std::string_view where = {});
+    /// True when `text` holds no `<<` or `{{` (escaped or not): parse() would give a literal equal
+    /// to `text`. A cheap test that lets large parameter values skip parse().
+    [[nodiscard]] static bool is_plain(std::string_view text) noexcept {
+        return text.find("<<") == std::string_view::npos && text.find("{{") == std::string_view::npos;
+    }
 
     /// True when the text contains no reference (escapes already applied in literal()).
     [[nodiscard]] bool is_literal() const noexcept { return refs_.empty(); }

@@ -1,10 +1,11 @@
 #pragma once
 /// @file workflow.hpp
 /// A validated workflow: nodes with raw parameters, dependencies and the data needed to run it.
-/// Built by WorkflowBuilder; immutable afterwards.
+/// Built by WorkflowBuilder; immutable afterwards. Copies share the nodes' parameters.
 
 #include <boost/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,10 @@ namespace bulkflow {
 struct NodeDecl {
     std::string id;
     std::string type;
-    boost::json::object params;      ///< raw: strings may hold templates
+    /// Raw parameters (strings may hold templates); never null. Immutable and shared: copies of
+    /// the workflow, and resolved parameters that hold no template, point at this JSON, so a
+    /// large in-memory array is not copied on its way to the node.
+    std::shared_ptr<const boost::json::object> params = std::make_shared<const boost::json::object>();
     std::vector<std::string> after;  ///< explicit ordering dependencies
 };
 

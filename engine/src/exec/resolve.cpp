@@ -2,6 +2,9 @@
 
 #include <bulkflow/error.hpp>
 
+#include <optional>
+#include <string_view>
+
 namespace bulkflow::detail {
 namespace {
 
@@ -46,42 +49,75 @@ const boost::json::value& walk(const Reference& ref, const boost::json::value& s
     return *v;
 }
 
-Param resolve_value(const boost::json::value& raw, const std::string& where, const boost::json::object& inputs,
-                    const OutputLookup& outputs, bool top) {
+// Resolves one string; nullopt when it is plain text (no template, no escape) and stays as is.
+// Only a whole parameter (`top`) may be a record stream.
+std::optional<Param> resolve_string(std::string_view raw, const std::string& where, const boost::json::object& inputs,
+                                    const OutputLookup& outputs, bool top) {
+    if (Template::is_plain(raw)) return std::nullopt;
+    auto t = Template::parse(raw, where);
+    if (t.is_literal()) return Param(boost::json::value(t.literal()));
+    if (t.is_whole_reference()) {
+        Param p = resolve_reference(t.references().front(), inputs, outputs);
+        if (p.is_stream() && !top)
+            throw Error(ErrorCode::template_resolution,
+                        where + ": template '" + t.references().front().text +
+                            "' is a record stream; a stream can only be a whole parameter value");
+        return p;
+    }
+    return Param(boost::json::value(t.interpolate([&](const Reference& r) -> std::string {
+        Param p = resolve_reference(r, inputs, outputs);
+        if (p.is_stream())
+            throw Error(ErrorCode::template_resolution,
+                        where + ": template '" + r.text + "' is a record stream and cannot be embedded in text");
+        const auto& v = p.json();
+        if (v.is_string()) return std::string(v.get_string());
+        return boost::json::serialize(v);
+    })));
+}
+
+// Resolves the templates nested in `raw`; nullopt when there are none, so that the caller keeps
+// `raw` itself. A container is rebuilt only from its first element that changes.
+std::optional<boost::json::value> resolve_value(const boost::json::value& raw, const std::string& where,
+                                                const boost::json::object& inputs, const OutputLookup& outputs) {
     if (raw.is_string()) {
-        auto t = Template::parse(raw.get_string(), where);
-        if (t.is_literal()) return boost::json::value(t.literal());
-        if (t.is_whole_reference()) {
-            Param p = resolve_reference(t.references().front(), inputs, outputs);
-            if (p.is_stream() && !top)
-                throw Error(ErrorCode::template_resolution,
-                            where + ": template '" + t.references().front().text +
-                                "' is a record stream; a stream can only be a whole parameter value");
-            return p;
-        }
-        return boost::json::value(t.interpolate([&](const Reference& r) -> std::string {
-            Param p = resolve_reference(r, inputs, outputs);
-            if (p.is_stream())
-                throw Error(ErrorCode::template_resolution,
-                            where + ": template '" + r.text + "' is a record stream and cannot be embedded in text");
-            const auto& v = p.json();
-            if (v.is_string()) return std::string(v.get_string());
-            return boost::json::serialize(v);
-        }));
+        auto p = resolve_string(raw.get_string(), where, inputs, outputs, false);
+        if (!p) return std::nullopt;
+        return p->json();
     }
     if (raw.is_array()) {
-        boost::json::array out;
-        out.reserve(raw.get_array().size());
-        for (const auto& e : raw.get_array()) out.push_back(resolve_value(e, where, inputs, outputs, false).json());
-        return boost::json::value(std::move(out));
+        const auto& in = raw.get_array();
+        std::optional<boost::json::array> out;
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            auto v = resolve_value(in[i], where, inputs, outputs);
+            if (!v && !out) continue;
+            if (!out) {
+                out.emplace();
+                out->reserve(in.size());
+                for (std::size_t j = 0; j < i; ++j) out->push_back(in[j]);
+            }
+            if (v) out->push_back(std::move(*v));
+            else out->push_back(in[i]);
+        }
+        if (!out) return std::nullopt;
+        return boost::json::value(std::move(*out));
     }
     if (raw.is_object()) {
-        boost::json::object out;
-        for (const auto& kv : raw.get_object())
-            out[kv.key()] = resolve_value(kv.value(), where, inputs, outputs, false).json();
-        return boost::json::value(std::move(out));
+        const auto& in = raw.get_object();
+        std::optional<boost::json::object> out;
+        for (auto it = in.begin(); it != in.end(); ++it) {
+            auto v = resolve_value(it->value(), where, inputs, outputs);
+            if (!v && !out) continue;
+            if (!out) {
+                out.emplace(in.size());
+                for (auto j = in.begin(); j != it; ++j) out->emplace(j->key(), j->value());
+            }
+            if (v) out->emplace(it->key(), std::move(*v));
+            else out->emplace(it->key(), it->value());
+        }
+        if (!out) return std::nullopt;
+        return boost::json::value(std::move(*out));
     }
-    return raw;
+    return std::nullopt;
 }
 
 } // namespace
@@ -115,12 +151,18 @@ Param resolve_reference(const Reference& ref, const boost::json::object& inputs,
     return walk(ref, *first, 1);
 }
 
-Params resolve_params(const std::string& node_id, const NodeSpec& spec, const boost::json::object& raw,
+Params resolve_params(const std::string& node_id, const NodeSpec& spec,
+                      const std::shared_ptr<const boost::json::object>& raw,
                       const boost::json::object& inputs, const OutputLookup& outputs) {
     Params params;
-    for (const auto& kv : raw) {
+    for (const auto& kv : *raw) {
         std::string where = "node '" + node_id + "' parameter '" + std::string(kv.key()) + "'";
-        params.set(std::string(kv.key()), resolve_value(kv.value(), where, inputs, outputs, true));
+        const boost::json::value& v = kv.value();
+        std::optional<Param> resolved;
+        if (v.is_string()) resolved = resolve_string(v.get_string(), where, inputs, outputs, true);
+        else if (auto r = resolve_value(v, where, inputs, outputs)) resolved = Param(std::move(*r));
+        // Without templates the node gets the workflow's own value: an alias into `raw`, no copy.
+        params.set(std::string(kv.key()), resolved ? std::move(*resolved) : Param(JsonPtr(raw, &v)));
     }
     for (const auto& p : spec.params)
         if (!params.has(p.name) && p.default_value) params.set(p.name, *p.default_value);

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace bulkflow::detail {
@@ -20,8 +21,10 @@ using OutputLookup = std::function<const NodeOutput*(const std::string& node)>;
 Param resolve_reference(const Reference& ref, const boost::json::object& inputs, const OutputLookup& outputs);
 
 /// Resolves every template in `raw` (whole-value templates keep their type, embedded ones are
-/// interpolated as text, `\<<` becomes `<<`) and applies the spec's defaults.
-Params resolve_params(const std::string& node_id, const NodeSpec& spec, const boost::json::object& raw,
+/// interpolated as text, `\<<` becomes `<<`) and applies the spec's defaults. A parameter that
+/// holds no template is not copied: its Param points into `raw`.
+Params resolve_params(const std::string& node_id, const NodeSpec& spec,
+                      const std::shared_ptr<const boost::json::object>& raw,
                       const boost::json::object& inputs, const OutputLookup& outputs);
 
 /// Whether a JSON value fits a parameter type.

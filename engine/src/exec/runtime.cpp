@@ -116,7 +116,7 @@ struct LocalRuntime::Impl {
         const NodeSpec& spec = factory->spec();
         std::vector<std::string> names;
         for (const auto& p : spec.params) names.push_back(p.name);
-        for (const auto& kv : n.params) {
+        for (const auto& kv : *n.params) {
             std::string name(kv.key());
             const ParamSpec* ps = spec.find(name);
             if (!ps) {
@@ -126,17 +126,19 @@ struct LocalRuntime::Impl {
                 continue;
             }
             // A whole-value template is checked once its value exists, except inputs (known now).
-            boost::json::value value = kv.value();
-            if (value.is_string()) {
+            // The raw value is only looked at, never copied: it may be a large array.
+            const boost::json::value* value = &kv.value();
+            Param input;  // the value of a whole <<inputs.NAME>>
+            if (value->is_string() && !Template::is_plain(value->get_string())) {
                 try {
-                    auto t = Template::parse(value.get_string());
+                    auto t = Template::parse(value->get_string());
                     if (t.is_whole_reference()) {
                         const auto& ref = t.references().front();
                         if (ref.source != "inputs") continue;
-                        auto p = detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
-                        value = p.json();
+                        input = detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
+                        value = &input.json();
                     } else if (!t.is_literal()) {
-                        detail::for_each_reference(value, name, [&](const Reference& ref) {
+                        detail::for_each_reference(*value, name, [&](const Reference& ref) {
                             if (ref.source == "inputs")
                                 detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
                         });
@@ -146,9 +148,9 @@ struct LocalRuntime::Impl {
                     problems.add(e.code(), n.id, "node '" + n.id + "' parameter '" + name + "': " + e.what());
                     continue;
                 }
-            } else {
+            } else if (!value->is_string()) {
                 try {
-                    detail::for_each_reference(value, name, [&](const Reference& ref) {
+                    detail::for_each_reference(*value, name, [&](const Reference& ref) {
                         if (ref.source == "inputs")
                             detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
                     });
@@ -157,18 +159,18 @@ struct LocalRuntime::Impl {
                     continue;
                 }
             }
-            if (!detail::value_fits(ps->type, value))
+            if (!detail::value_fits(ps->type, *value))
                 problems.add(ErrorCode::invalid_parameter, n.id,
                              "node '" + n.id + "' (" + n.type + "): parameter '" + name + "' must be " +
                                  std::string(to_string(ps->type)) + ", got " +
-                                 std::string(boost::json::to_string(value.kind())));
+                                 std::string(boost::json::to_string(value->kind())));
         }
         for (const auto& p : spec.params)
-            if (p.required && !p.default_value && !n.params.if_contains(p.name))
+            if (p.required && !p.default_value && !n.params->if_contains(p.name))
                 problems.add(ErrorCode::invalid_parameter, n.id,
                              "node '" + n.id + "' (" + n.type + "): missing required parameter '" + p.name + "'");
         try {
-            factory->check(n.params);
+            factory->check(*n.params);
         } catch (const Error& e) {
             problems.add(e.code(), n.id, "node '" + n.id + "' (" + n.type + "): " + e.what());
         }

@@ -57,7 +57,8 @@ std::string find_cycle(const std::vector<NodeDecl>& nodes,
 } // namespace
 
 WorkflowBuilder& WorkflowBuilder::add_node(std::string type, std::string id, boost::json::object params) {
-    wf_.nodes.push_back({std::move(id), std::move(type), std::move(params), {}});
+    wf_.nodes.push_back({std::move(id), std::move(type),
+                         std::make_shared<const boost::json::object>(std::move(params)), {}});
     return *this;
 }
 
@@ -108,6 +109,17 @@ Workflow WorkflowBuilder::build() const {
             problems.add(ErrorCode::invalid_workflow, n.id, "node '" + n.id + "' has no type");
     }
     auto exists = [&](const std::string& id) { return by_id.count(id) > 0; };
+    // Parameters are shared with the builder and the workflows built before: a node whose
+    // parameters change here gets its own copy first, once.
+    std::map<const NodeDecl*, std::shared_ptr<boost::json::object>> edited;
+    auto edit = [&](NodeDecl& n) -> boost::json::object& {
+        auto& own = edited[&n];
+        if (!own) {
+            own = std::make_shared<boost::json::object>(*n.params);
+            n.params = own;
+        }
+        return *own;
+    };
     std::vector<std::string> ids;
     for (const auto& [id, _] : by_id) ids.push_back(id);
     auto unknown = [&](const std::string& id) {
@@ -122,7 +134,7 @@ Workflow WorkflowBuilder::build() const {
             problems.add(ErrorCode::invalid_parameter, node, "--set " + node + "." + param + ": " + unknown(node));
             continue;
         }
-        it->second->params[param] = value;
+        edit(*it->second)[param] = value;
     }
     for (const auto& [id, dep] : after_) {
         auto it = by_id.find(id);
@@ -148,14 +160,14 @@ Workflow WorkflowBuilder::build() const {
             continue;
         }
         std::string tmpl = "<<" + c.from_node + "." + c.from_path + ">>";
-        auto& params = it->second->params;
-        if (auto* existing = params.if_contains(c.to_param); existing && !(existing->is_string() && existing->get_string() == tmpl)) {
-            problems.add(ErrorCode::invalid_workflow, c.to_node,
-                         desc + ": node '" + c.to_node + "' parameter '" + c.to_param +
-                             "' is already set in params; remove one of the two");
+        if (const auto* existing = it->second->params->if_contains(c.to_param)) {
+            if (!(existing->is_string() && existing->get_string() == tmpl))
+                problems.add(ErrorCode::invalid_workflow, c.to_node,
+                             desc + ": node '" + c.to_node + "' parameter '" + c.to_param +
+                                 "' is already set in params; remove one of the two");
             continue;
         }
-        params[c.to_param] = tmpl;
+        edit(*it->second)[c.to_param] = tmpl;
     }
 
     std::map<std::string, std::vector<std::string>> deps;
@@ -166,7 +178,7 @@ Workflow WorkflowBuilder::build() const {
             if (!exists(a)) problems.add(ErrorCode::invalid_workflow, n.id, "node '" + n.id + "' runs after an " + unknown(a));
             else d.push_back(a);
         }
-        for (const auto& kv : n.params) {
+        for (const auto& kv : *n.params) {
             std::string where = node_where(n.id, kv.key());
             try {
                 detail::for_each_reference(kv.value(), where, [&](const Reference& r) {

@@ -15,6 +15,7 @@ namespace bulkflow::detail {
 template <class Fn>
 void for_each_reference(const boost::json::value& v, const std::string& where, Fn&& fn) {
     if (v.is_string()) {
+        if (Template::is_plain(v.get_string())) return;
         auto t = Template::parse(v.get_string(), where);
         for (const auto& r : t.references()) fn(r);
     } else if (v.is_array()) {

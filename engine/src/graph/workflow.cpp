@@ -20,7 +20,7 @@ std::vector<std::string> Workflow::dependencies(const std::string& node_id) cons
         if (d != "inputs" && std::find(deps.begin(), deps.end(), d) == deps.end()) deps.push_back(d);
     };
     for (const auto& a : n->after) add(a);
-    for (const auto& kv : n->params)
+    for (const auto& kv : *n->params)
         detail::for_each_reference(kv.value(), node_id, [&](const Reference& r) { add(r.source); });
     return deps;
 }

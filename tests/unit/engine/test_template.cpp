@@ -52,6 +52,15 @@ TEST_CASE("plain strings are literal", "[template]") {
     CHECK(Template::parse("").literal().empty());
 }
 
+TEST_CASE("is_plain is false whenever parse could find an opener or an escape", "[template]") {
+    for (const char* text : {"", "price * 0.9", "a < b > c", "{ \"k\": 1 }", "back\\slash", "<{<{"}) {
+        CHECK(Template::is_plain(text));
+        CHECK(Template::parse(text).literal() == text);
+    }
+    for (const char* text : {"<<a.b>>", "x {{a.b}}", "\\<<kept>>", "\\{{kept}}", "<<unclosed", "<<"})
+        CHECK_FALSE(Template::is_plain(text));
+}
+
 TEST_CASE("malformed templates are rejected with the parameter named", "[template]") {
     CHECK_THROWS_WITH(Template::parse("<<read.records", "node 'x' parameter 'data'"),
                       Contains("node 'x' parameter 'data'") && Contains("missing closing '>>'"));

@@ -64,14 +64,14 @@ connections:
     CHECK(wf.inputs.at("path").as_string() == "data.csv");
     CHECK(wf.models.contains("Product"));
     REQUIRE(wf.nodes.size() == 2);
-    CHECK(wf.find("load")->params.at("items").as_string() == "<<read.records>>");
+    CHECK(wf.find("load")->params->at("items").as_string() == "<<read.records>>");
     CHECK(wf.find("load")->after == std::vector<std::string>{"read"});
 }
 
 TEST_CASE("JSON workflows are accepted", "[yaml]") {
     auto p = write_temp("wf.json", R"({"nodes": [{"id": "a", "type": "ValueNode", "params": {"value": 1}}]})");
     auto wf = load_workflow_file(p).build();
-    CHECK(wf.nodes.at(0).params.at("value").as_int64() == 1);
+    CHECK(wf.nodes.at(0).params->at("value").as_int64() == 1);
     auto bad = write_temp("bad.json", R"({"nodes": [)");
     CHECK_THROWS_WITH(load_workflow_file(bad), Contains("invalid JSON"));
 }

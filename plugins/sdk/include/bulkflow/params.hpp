@@ -2,6 +2,8 @@
 /// @file params.hpp
 /// A node's resolved parameters (Params) and its output (NodeOutput). A parameter is JSON or a
 /// RecordStream: a template that names a stream hands the stream itself over, nothing is copied.
+/// JSON is shared too: a parameter without templates is the workflow's own value, so a large
+/// in-memory array reaches the node (and the ArrayStream made from it) without a copy.
 
 #include <bulkflow/error.hpp>
 #include <bulkflow/record.hpp>
@@ -19,20 +21,32 @@
 namespace bulkflow {
 
 using StreamPtr = std::shared_ptr<const RecordStream>;
+/// Immutable JSON shared between the workflow, resolved parameters and streams made from them.
+using JsonPtr = std::shared_ptr<const boost::json::value>;
 
-/// One resolved parameter value: JSON or a record stream.
+/// One resolved parameter value: JSON or a record stream. Copies share the value.
 class Param {
 public:
-    Param() = default;
-    Param(boost::json::value v) : v_(std::move(v)) {}  // NOLINT: implicit by design
-    Param(StreamPtr s) : v_(std::move(s)) {}           // NOLINT: implicit by design
+    Param() = default;  ///< JSON null
+    Param(boost::json::value v)                         // NOLINT: implicit by design
+        : v_(JsonPtr(std::make_shared<boost::json::value>(std::move(v)))) {}
+    /// Shares `v` (e.g. an aliasing pointer into the workflow's parameters); null means JSON null.
+    Param(JsonPtr v) : v_(std::move(v)) {}              // NOLINT: implicit by design
+    Param(StreamPtr s) : v_(std::move(s)) {}            // NOLINT: implicit by design
 
     [[nodiscard]] bool is_stream() const noexcept { return std::holds_alternative<StreamPtr>(v_); }
-    [[nodiscard]] const boost::json::value& json() const { return std::get<boost::json::value>(v_); }
+    /// The JSON value; throws std::bad_variant_access for a stream.
+    [[nodiscard]] const boost::json::value& json() const {
+        static const boost::json::value null;
+        const auto& p = std::get<JsonPtr>(v_);
+        return p ? *p : null;
+    }
+    /// The JSON value as a shared pointer (null for JSON null); throws for a stream.
+    [[nodiscard]] const JsonPtr& shared_json() const { return std::get<JsonPtr>(v_); }
     [[nodiscard]] const StreamPtr& stream() const { return std::get<StreamPtr>(v_); }
 
 private:
-    std::variant<boost::json::value, StreamPtr> v_;
+    std::variant<JsonPtr, StreamPtr> v_;
 };
 
 /// A node's parameters after templates are resolved and defaults applied. Typed getters throw
@@ -80,13 +94,15 @@ public:
         return v->get_bool();
     }
     /// A record stream from a stream parameter or a JSON array of objects; nullptr when absent.
+    /// An array is not copied: the ArrayStream shares it with this parameter.
     [[nodiscard]] StreamPtr records(std::string_view name) const {
         const Param* p = find(name);
         if (!p) return nullptr;
         if (p->is_stream()) return p->stream();
         if (p->json().is_null()) return nullptr;
         if (!p->json().is_array()) fail(name, "must be a list of records or a record stream");
-        return std::make_shared<ArrayStream>(p->json().get_array());
+        const JsonPtr& v = p->shared_json();
+        return std::make_shared<ArrayStream>(std::shared_ptr<const boost::json::array>(v, &v->get_array()));
     }
     [[nodiscard]] const std::map<std::string, Param, std::less<>>& all() const noexcept { return values_; }
 

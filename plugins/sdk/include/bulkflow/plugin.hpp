@@ -15,8 +15,8 @@
 
 namespace bulkflow {
 
-/// Bump on any change to a plugin-visible header.
-inline constexpr std::uint32_t kPluginAbi = 1;
+/// Bump on any change to a plugin-visible header. 2: Param holds its JSON by shared pointer.
+inline constexpr std::uint32_t kPluginAbi = 2;
 
 /// Receives a plugin's node types. Registering a type twice (here or across plugins) is an error.
 class Registrar {

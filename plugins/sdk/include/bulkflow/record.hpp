@@ -132,6 +132,9 @@ class ArrayStream final : public RecordStream {
 public:
     explicit ArrayStream(boost::json::array records)
         : records_(std::make_shared<const boost::json::array>(std::move(records))) {}
+    /// Shares `records` (not null) instead of copying it; it must not change while the stream
+    /// or one of its cursors exists.
+    explicit ArrayStream(std::shared_ptr<const boost::json::array> records) : records_(std::move(records)) {}
 
     [[nodiscard]] std::unique_ptr<RecordCursor> open() const override {
         return std::make_unique<Cursor>(records_, this);
