@@ -79,6 +79,15 @@ std::optional<RowBatch> last_per_id(const RowBatch& rows) {
     return out;
 }
 
+// The model's unique keys: id, each unique field, each composite unique constraint.
+std::vector<std::vector<std::string>> unique_keys(const Model& m) {
+    std::vector<std::vector<std::string>> keys{{"id"}};
+    for (const auto& f : m.fields)
+        if (f.unique && f.name != "id") keys.push_back({f.name});
+    for (const auto& u : m.unique) keys.push_back(u);
+    return keys;
+}
+
 class BulkIngestNode final : public Node {
 public:
     BulkIngestNode(std::string model, Operation op) : model_(std::move(model)), op_(op) {}
@@ -115,8 +124,15 @@ public:
         };
         auto db = open();
         nested.ensure_tables(*db);
-        // Plain inserts do not depend on batch order, so they may be written in parallel.
-        if (op_ == Operation::create && mode == ConflictMode::error && !nested.enabled()) plan.open_connection = open;
+        // Plain inserts do not depend on batch order, so they may be written in parallel; upserts
+        // and creates with conflict handling too, as long as batches sharing a conflict key are
+        // written in input order (key_order.hpp).
+        // Every unique key counts: which of two records sharing any of them is skipped, updated
+        // or rejected must not depend on timing.
+        if (!nested.enabled()) {
+            plan.open_connection = open;
+            if (op_ == Operation::upsert || mode != ConflictMode::error) plan.conflict_keys = unique_keys(m);
+        }
         const bool no_fk = p.get_bool("disable_foreign_keys", false);
         if (no_fk) db->set_foreign_key_checks(false);
         if (op_ == Operation::upsert)

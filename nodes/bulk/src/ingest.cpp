@@ -1,6 +1,7 @@
 #include "ingest.hpp"
 
 #include "checkpoint.hpp"
+#include "key_order.hpp"
 
 #include <bulkflow/error.hpp>
 
@@ -20,6 +21,7 @@ struct Token {
     RecordBatch raw;
     ConvertedBatch converted;
     std::size_t sequence = 0;
+    std::vector<std::uint64_t> keys;  // conflict key hashes (ordered parallel writes only)
 };
 
 /// What writing one batch did; applied to the node's stats only once the batch committed.
@@ -124,9 +126,14 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
                 skipped += skip.size();
         }
     }
-    // SQLite has one writer at a time: extra connections would only queue on its lock.
+    // SQLite has one writer at a time: extra connections would only queue on its lock. Keyed
+    // writes block the admitting stage while a batch waits for an earlier one, which another
+    // thread must be free to finish: not with max_workers 1.
     const bool parallel_writes = opt.parallel_batches > 1 && plan.open_connection && !opt.ensure_atomic &&
-                                 plan.checkpoint_key.empty() && !opt.dry_run && db.kind() != DatabaseKind::sqlite;
+                                 plan.checkpoint_key.empty() && !opt.dry_run && db.kind() != DatabaseKind::sqlite &&
+                                 (plan.conflict_keys.empty() || opt.max_workers != 1);
+    const bool keyed = parallel_writes && !plan.conflict_keys.empty();
+    KeyOrder key_order;
     std::unique_ptr<ConnectionPool> pool;
     if (parallel_writes) {
         const std::size_t n = opt.connection_pool_size ? opt.connection_pool_size : opt.parallel_batches;
@@ -149,12 +156,16 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         struct Done {  // the batch is freed when its write stage ends, however it ends
             std::function<void()> fn;
             ~Done() { fn(); }
-        } done{[&] { release(token); }};
+        } done{[&] {
+            if (keyed) key_order.finish(token->sequence);
+            release(token);
+        }};
         const auto& conv = token->converted;
         if (opt.strategy != ErrorStrategy::continue_ && !conv.rejects.empty()) {
             const auto& r = conv.rejects.front();
             throw Error(ErrorCode::invalid_data, "record " + std::to_string(r.index) + ": " + r.error);
         }
+        if (keyed && key_order.aborted()) return;  // an earlier batch failed; the run is ending
         const auto started = std::chrono::steady_clock::now();
         BatchOutcome out;
         if (!opt.dry_run) {
@@ -189,12 +200,24 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         stats.report_progress(ctx, total);
     };
 
+    // Any failing stage cancels the pipeline; a batch waiting for admission must not wait for a
+    // write that will never run.
+    auto aborting = [&](auto fn) {
+        return [&key_order, fn](auto&&... args) {
+            try {
+                return fn(std::forward<decltype(args)>(args)...);
+            } catch (...) {
+                key_order.abort();
+                throw;
+            }
+        };
+    };
     std::size_t sequence = 0;
     auto run_pipeline = [&] {
         tbb::parallel_pipeline(
             opt.parallel_batches + 1,
             tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order,
-                                           [&](tbb::flow_control& fc) -> Token* {
+                                           aborting([&](tbb::flow_control& fc) -> Token* {
                                                if (ctx.cancelled()) throw Error(ErrorCode::cancelled, "run cancelled");
                                                auto t = std::make_unique<Token>();
                                                if (!cursor->next(t->raw, opt.batch_size)) {
@@ -204,14 +227,21 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
                                                t->sequence = sequence++;
                                                std::lock_guard lock(live_mutex);
                                                return live.emplace(t.get(), std::move(t)).first->second.get();
-                                           }) &
+                                           })) &
                 tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel,
-                                                 [&](Token* t) {
+                                                 aborting([&](Token* t) {
                                                      t->converted = convert_batch(*plan.model, t->raw, plan.convert);
+                                                     if (keyed) t->keys = conflict_key_hashes(t->converted, plan.conflict_keys);
+                                                     return t;
+                                                 })) &
+                // In input order: a batch goes on once no earlier unfinished batch shares a key.
+                tbb::make_filter<Token*, Token*>(tbb::filter_mode::serial_in_order,
+                                                 [&](Token* t) {
+                                                     if (keyed) key_order.admit(t->sequence, t->keys);
                                                      return t;
                                                  }) &
                 tbb::make_filter<Token*, void>(parallel_writes ? tbb::filter_mode::parallel : tbb::filter_mode::serial_in_order,
-                                               write_stage));
+                                               aborting(write_stage)));
     };
     try {
         if (opt.max_workers > 0) {

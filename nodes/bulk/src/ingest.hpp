@@ -8,6 +8,8 @@
 #include <bulkflow/record.hpp>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace bulkflow::bulk {
 
@@ -22,16 +24,22 @@ struct IngestPlan {
     /// Resumable: checkpoint key (empty: not resumable).
     std::string checkpoint_key;
     /// Opens one more connection for parallel writes (null: writes stay on `db`, in order).
-    /// Parallel writes are used only when batch order cannot matter: the node sets this for
-    /// plain inserts; ensure_atomic and resumable loads always write in order on one connection.
+    /// The node sets this when batch order cannot matter (plain inserts) or matters only through
+    /// shared keys (conflict_keys); ensure_atomic and resumable loads always write in order on
+    /// one connection.
     std::function<std::unique_ptr<Dialect>()> open_connection;
+    /// Order-dependent loads that may still write in parallel (upserts, creates with conflict
+    /// handling): their keys, each a list of columns. Batches sharing a value of any key are
+    /// written one after the other in input order (key_order.hpp); empty: any order.
+    std::vector<std::vector<std::string>> conflict_keys;
 };
 
 /// Runs the data path; fills `stats`. Throws Error on the first failure under stop (batches
 /// already committed stay committed). With parallel_batches > 1 and `open_connection`, up to
 /// connection_pool_size batches are written at once, each on its own pooled connection in its
 /// own transaction (load_balancing: least_loaded takes any idle connection, round_robin gives
-/// batch i connection i mod N).
+/// batch i connection i mod N); with a conflict_key, a batch sharing a key with an earlier
+/// unfinished batch waits for it.
 void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOptions& opt, const IngestPlan& plan,
             JobStats& stats);
 
