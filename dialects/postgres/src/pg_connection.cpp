@@ -179,13 +179,24 @@ PgResult PgConnection::exec_params_raw(const std::string& sql, int n, const Oid*
 }
 
 std::size_t PgConnection::copy_in(const std::string& copy_sql, std::string_view data, std::string_view what) {
+    copy_begin(copy_sql, what);
+    return copy_end(copy_put(data), what);
+}
+
+void PgConnection::copy_begin(const std::string& copy_sql, std::string_view what) {
     check(PgResult(PQexec(conn_, copy_sql.c_str())), what, PGRES_COPY_IN);
+}
+
+bool PgConnection::copy_put(std::string_view data) {
     constexpr std::size_t kChunk = std::size_t{1} << 20;  // libpq copies into its own buffer
-    bool sent = true;
-    for (std::size_t off = 0; off < data.size() && sent; off += kChunk) {
+    for (std::size_t off = 0; off < data.size(); off += kChunk) {
         const std::size_t n = std::min(kChunk, data.size() - off);
-        sent = PQputCopyData(conn_, data.data() + off, static_cast<int>(n)) == 1;
+        if (PQputCopyData(conn_, data.data() + off, static_cast<int>(n)) != 1) return false;
     }
+    return true;
+}
+
+std::size_t PgConnection::copy_end(bool sent, std::string_view what) {
     if (PQputCopyEnd(conn_, sent ? nullptr : "bulkflow: sending COPY data failed") != 1) sent = false;
     PgResult ok, failed;
     while (PGresult* r = PQgetResult(conn_)) {

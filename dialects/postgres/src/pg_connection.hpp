@@ -66,6 +66,12 @@ public:
     /// `copy_sql` must be a COPY ... FROM STDIN; sends `data` (in the format the statement
     /// names) and returns the rows copied. Throws PgError (with copy_line() when PostgreSQL names the line).
     std::size_t copy_in(const std::string& copy_sql, std::string_view data, std::string_view what);
+    /// The same in pieces, so the server parses one piece while the client encodes the next:
+    /// copy_begin, copy_put for each piece, then copy_end (also after a failed copy_put; it
+    /// throws then). copy_end returns the rows copied.
+    void copy_begin(const std::string& copy_sql, std::string_view what);
+    bool copy_put(std::string_view data);
+    std::size_t copy_end(bool sent, std::string_view what);
 
     /// True inside a transaction block (also when it has failed).
     [[nodiscard]] bool in_transaction() const noexcept;

@@ -306,14 +306,18 @@ bool append_binary_value(std::string& out, const SqlValue& v, unsigned oid) {
     }
 }
 
-bool encode_binary_copy(std::string& out, const RowSource& src, std::size_t lo, std::size_t hi,
-                        const std::vector<unsigned>& oids) {
-    const std::size_t width = src.width();
-    out.clear();
-    out.reserve((hi - lo) * (2 + width * 16) + 21);
+void append_binary_copy_header(std::string& out) {
     out.append("PGCOPY\n\377\r\n\0", 11);
     put_be<std::uint32_t>(out, 0);  // flags
     put_be<std::uint32_t>(out, 0);  // header extension length
+}
+
+void append_binary_copy_trailer(std::string& out) { put_be<std::uint16_t>(out, 0xFFFF); }
+
+bool append_binary_copy_rows(std::string& out, const RowSource& src, std::size_t lo, std::size_t hi,
+                             const std::vector<unsigned>& oids) {
+    const std::size_t width = src.width();
+    out.reserve(out.size() + (hi - lo) * (2 + width * 16));
     SqlValue scratch;
     for (std::size_t r = lo; r < hi; ++r) {
         put_be(out, static_cast<std::uint16_t>(width));
@@ -331,7 +335,15 @@ bool encode_binary_copy(std::string& out, const RowSource& src, std::size_t lo, 
             for (std::size_t b = 0; b < 4; ++b) out[at + b] = static_cast<char>(len >> (8 * (3 - b)));
         }
     }
-    put_be<std::uint16_t>(out, 0xFFFF);  // trailer
+    return true;
+}
+
+bool encode_binary_copy(std::string& out, const RowSource& src, std::size_t lo, std::size_t hi,
+                        const std::vector<unsigned>& oids) {
+    out.clear();
+    append_binary_copy_header(out);
+    if (!append_binary_copy_rows(out, src, lo, hi, oids)) return false;
+    append_binary_copy_trailer(out);
     return true;
 }
 

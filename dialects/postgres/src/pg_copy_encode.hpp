@@ -80,6 +80,14 @@ bool append_binary_value(std::string& out, const SqlValue& v, unsigned oid);
 /// text: [+-]digits[.digits][e[+-]digits]. Returns false (out unchanged) for anything else.
 bool append_binary_numeric(std::string& out, std::string_view text);
 
+/// The binary COPY stream's header and trailer.
+void append_binary_copy_header(std::string& out);
+void append_binary_copy_trailer(std::string& out);
+/// Appends the tuples of rows [lo, hi); `oids` are the output columns' types. False when some
+/// value cannot go in binary (see append_binary_value): `out` then ends in a partial tuple.
+bool append_binary_copy_rows(std::string& out, const RowSource& src, std::size_t lo, std::size_t hi,
+                             const std::vector<unsigned>& oids);
+
 /// Rows [lo, hi) as a complete binary COPY stream (header, tuples, trailer) into `out`
 /// (cleared first). `oids` are the output columns' types. False when some value cannot go in
 /// binary (see append_binary_value): `out` is then unusable.

@@ -64,12 +64,48 @@ std::vector<unsigned> PgWriter::batch_oids(const Model& m, const RowBatch& rows,
 std::size_t PgWriter::load(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi) {
     if (lo == hi) return 0;
     if (!opts_.use_copy) return insert_values(t, src, lo, hi);
-    const CopyOptions* o = &opts_.copy;
-    // A value binary cannot carry exactly (another type than the column's, say) goes as text,
-    // and the server judges it as it would any text COPY.
-    if (o->format == CopyFormat::binary && !encode_binary_copy(buffer_, src, lo, hi, t.oids)) o = &plain_text();
-    if (o->format != CopyFormat::binary) encode_text_copy(buffer_, src, lo, hi, *o);
-    return conn_.copy_in("COPY " + t.sql + " FROM STDIN" + copy_clause(*o), buffer_, t.what);
+    if (opts_.copy.format == CopyFormat::binary) return load_binary(t, src, lo, hi);
+    encode_text_copy(buffer_, src, lo, hi, opts_.copy);
+    return conn_.copy_in("COPY " + t.sql + " FROM STDIN" + copy_clause(opts_.copy), buffer_, t.what);
+}
+
+std::size_t PgWriter::load_binary(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi) {
+    // Sent in slices as they are encoded: the server parses and stores one slice while the
+    // client encodes the next, instead of idling until the whole batch is encoded.
+    constexpr std::size_t kSliceRows = 1024;
+    std::size_t a = lo, b = std::min(hi, lo + kSliceRows);
+    buffer_.clear();
+    append_binary_copy_header(buffer_);
+    std::size_t written = 0;
+    if (append_binary_copy_rows(buffer_, src, a, b, t.oids)) {
+        conn_.copy_begin("COPY " + t.sql + " FROM STDIN" + copy_clause(opts_.copy), t.what);
+        bool sent = conn_.copy_put(buffer_);
+        bool binary = true;
+        while (sent && b < hi) {
+            a = b;
+            b = std::min(hi, a + kSliceRows);
+            buffer_.clear();
+            if (!append_binary_copy_rows(buffer_, src, a, b, t.oids)) {
+                binary = false;  // rows [lo, a) are sent; the rest goes as text below
+                break;
+            }
+            sent = conn_.copy_put(buffer_);
+        }
+        buffer_.clear();
+        append_binary_copy_trailer(buffer_);
+        written = conn_.copy_end(sent && conn_.copy_put(buffer_), t.what);
+        if (binary) return written;
+    }
+    // A value binary cannot carry exactly (another type than the column's, say) goes as text
+    // from its slice on, and the server judges it as it would any text COPY. COPY counts lines
+    // from 1 again: a failing line is reported counted from `lo`, as row isolation expects.
+    encode_text_copy(buffer_, src, a, hi, plain_text());
+    try {
+        return written + conn_.copy_in("COPY " + t.sql + " FROM STDIN" + copy_clause(plain_text()), buffer_, t.what);
+    } catch (const PgError& e) {
+        if (!e.copy_line() || a == lo) throw;
+        throw PgError(e.code(), e.what(), e.sqlstate(), e.bare(), *e.copy_line() + (a - lo));
+    }
 }
 
 std::size_t PgWriter::insert_values(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi) {

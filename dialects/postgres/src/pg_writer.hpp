@@ -62,6 +62,9 @@ private:
     /// false, by multi-row INSERTs of at most 65,535 parameters each. Returns the rows written.
     std::size_t load(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi);
     std::size_t insert_values(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi);
+    /// Binary COPY streamed slice by slice; falls back to text for the rest from the first
+    /// slice with a value binary cannot carry.
+    std::size_t load_binary(const LoadTarget& t, const RowSource& src, std::size_t lo, std::size_t hi);
     /// The types of `table`'s (a regclass text) columns `names` (domains as their base type; 0:
     /// not found). Read for every write (one catalog query), only when binary values are sent.
     std::vector<unsigned> column_oids(const std::string& table, const std::vector<std::string>& names);

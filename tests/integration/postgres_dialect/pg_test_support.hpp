@@ -52,9 +52,8 @@ inline Model model(const char* name, const char* json, const char* table) {
     return m;
 }
 
-/// A batch over the model's fields `names`, one row per initializer (record index = position).
-inline RowBatch batch(const Model& m, std::initializer_list<const char*> names,
-                      std::initializer_list<std::vector<SqlValue>> rows) {
+/// A batch over the model's fields `names`, one row per element (record index = position).
+inline RowBatch batch(const Model& m, std::initializer_list<const char*> names, const std::vector<std::vector<SqlValue>>& rows) {
     std::vector<const Field*> cols;
     for (const char* n : names) {
         const Field* f = m.find(n);
@@ -65,6 +64,10 @@ inline RowBatch batch(const Model& m, std::initializer_list<const char*> names,
     std::size_t i = 0;
     for (const auto& r : rows) b.add_row(r, i++);
     return b;
+}
+inline RowBatch batch(const Model& m, std::initializer_list<const char*> names,
+                      std::initializer_list<std::vector<SqlValue>> rows) {
+    return batch(m, names, std::vector<std::vector<SqlValue>>(rows));
 }
 
 /// Converts like the engine does (ISO strings -> Timestamp, decimals scaled...).

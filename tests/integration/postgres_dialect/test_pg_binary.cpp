@@ -348,6 +348,36 @@ TEST_CASE("binary COPY follows the table's real column types, and falls back to 
         CHECK(logged(db) == std::vector<std::string>{"COPY \"pgd_narrow\" (\"code\", \"u\") FROM STDIN"});
         CHECK(db.value("SELECT u::text FROM pgd_narrow") == "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
     }
+    SECTION("binary COPY is sent in slices; from a slice binary cannot carry on, the rest goes as text") {
+        // Slices hold 1,024 rows: rows 0-2047 go in binary, the UUIDs from row 2100 make the
+        // rest (2048-2999) a text COPY; every row arrives once.
+        std::vector<std::vector<SqlValue>> values;
+        for (std::int64_t i = 0; i < 3000; ++i)
+            values.push_back({std::string("r") + std::to_string(i),
+                              i < 2100 ? SqlValue{} : SqlValue{std::string("a0eebc99-9c0b-4ef8-bb6d-6bb9bd38") + std::to_string(1000 + i)}});
+        REQUIRE(d->insert_rows(m, batch(m, {"code", "u"}, values), ConflictMode::error, {}).inserted == 3000);
+        CHECK(logged(db) == std::vector<std::string>{"COPY \"pgd_narrow\" (\"code\", \"u\") FROM STDIN (FORMAT binary)",
+                                                     "COPY \"pgd_narrow\" (\"code\", \"u\") FROM STDIN"});
+        CHECK(db.count("pgd_narrow") == 3000);
+        CHECK(db.count("pgd_narrow", "u IS NOT NULL") == 900);
+        CHECK(db.value("SELECT string_agg(code, ',') FROM (SELECT code FROM pgd_narrow WHERE u IS NOT NULL ORDER BY id LIMIT 2) s") ==
+              "r2100,r2101");
+    }
+    SECTION("a failing row in the text part of a sliced COPY is reported by its index in the batch") {
+        std::vector<std::vector<SqlValue>> values;
+        for (std::int64_t i = 0; i < 3000; ++i)
+            values.push_back({std::string("r") + std::to_string(i), i == 2500 ? std::int64_t{1} << 40 : i});
+        try {
+            d->insert_rows(m, batch(m, {"code", "qty"}, values), ConflictMode::error, {});
+            FAIL("no error");
+        } catch (const RowWriteError& e) {
+            CHECK(e.row() == 2500);
+            CHECK(e.written().inserted == 2500);
+            CHECK_THAT(std::string(e.what()), StartsWith("record 2500: value \"1099511627776\" is out of range for type integer"));
+        }
+        CHECK(db.count("pgd_narrow") == 2500);
+        CHECK(db.value("SELECT max(qty)::text FROM pgd_narrow") == "2499");
+    }
     SECTION("a string too long for VARCHAR(10) is that row's error") {
         auto rows = batch(m, {"code"}, {{std::string("short")}, {std::string("much too long")}});
         REQUIRE_THROWS_AS(d->insert_rows(m, rows, ConflictMode::error, {}), RowWriteError);
