@@ -113,6 +113,10 @@ public:
     [[nodiscard]] virtual std::string call(SqlFunction fn, const std::vector<std::string>& args,
                                            FieldType arg_type = FieldType::str) const;
 
+    /// True when `UPDATE ... RETURNING` gives the changed rows (SQLite 3.35+, PostgreSQL; not
+    /// MySQL/MariaDB, whose callers select the rows instead).
+    [[nodiscard]] virtual bool update_returning() const noexcept { return true; }
+
     /// Always-true / always-false conditions.
     [[nodiscard]] static std::string true_condition() { return "1=1"; }
     [[nodiscard]] static std::string false_condition() { return "1=0"; }

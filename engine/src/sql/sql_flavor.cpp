@@ -248,6 +248,7 @@ public:
         return "`" + std::string(name) + "`";
     }
     std::string placeholder(std::size_t) const override { return "?"; }
+    bool update_returning() const noexcept override { return false; }
     std::string current_timestamp() const override { return "UTC_TIMESTAMP(6)"; }
     std::string current_date() const override { return "UTC_DATE()"; }
     std::string compare_placeholder(const Field& field, const std::string& ph, const SqlValue& value) const override {

@@ -2,6 +2,8 @@
 
 #include <bulkflow/error.hpp>
 
+#include <algorithm>
+
 namespace bulkflow::bulk {
 
 void append(SqlFragment& a, const SqlFragment& b) {
@@ -64,20 +66,21 @@ boost::json::array select_ids(Dialect& db, const Model& m, const Selection& sel,
     return out;
 }
 
-std::vector<boost::json::object> select_rows(Dialect& db, const Model& m, const Selection& sel) {
-    const auto& q = db.flavor();
-    std::size_t next = 1;
-    std::vector<const Field*> cols;
+namespace {
+
+std::string all_columns(const Model& m, const SqlFlavor& q, std::vector<const Field*>& cols) {
     std::string list;
     for (const auto& f : m.fields) {
         list += (list.empty() ? "" : ", ") + q.quote_identifier(f.name);
         cols.push_back(&f);
     }
-    SqlFragment s{"SELECT " + list + " FROM " + q.quote_identifier(m.table), {}};
-    append(s, sel.where(m, q, next));
-    s.sql += " ORDER BY " + q.quote_identifier("id");
+    return list;
+}
+
+std::vector<boost::json::object> rows_to_json(const std::vector<std::vector<SqlValue>>& rows, const std::vector<const Field*>& cols) {
     std::vector<boost::json::object> out;
-    for (const auto& row : db.query(s, cols)) {
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
         boost::json::object o;
         for (std::size_t i = 0; i < cols.size(); ++i) {
             if (cols[i]->type == FieldType::json && std::holds_alternative<JsonText>(row[i]))
@@ -88,6 +91,41 @@ std::vector<boost::json::object> select_rows(Dialect& db, const Model& m, const 
         out.push_back(std::move(o));
     }
     return out;
+}
+
+/// Id order: integers by value, strings (uuid, text ids) bytewise.
+bool id_less(const SqlValue& a, const SqlValue& b) {
+    const auto* x = std::get_if<std::int64_t>(&a);
+    const auto* y = std::get_if<std::int64_t>(&b);
+    if (x && y) return *x < *y;
+    const auto* s = std::get_if<std::string>(&a);
+    const auto* t = std::get_if<std::string>(&b);
+    if (s && t) return *s < *t;
+    return a.index() < b.index();
+}
+
+} // namespace
+
+std::vector<boost::json::object> select_rows(Dialect& db, const Model& m, const Selection& sel) {
+    const auto& q = db.flavor();
+    std::size_t next = 1;
+    std::vector<const Field*> cols;
+    SqlFragment s{"SELECT " + all_columns(m, q, cols) + " FROM " + q.quote_identifier(m.table), {}};
+    append(s, sel.where(m, q, next));
+    s.sql += " ORDER BY " + q.quote_identifier("id");
+    return rows_to_json(db.query(s, cols), cols);
+}
+
+std::vector<boost::json::object> update_returning_rows(Dialect& db, const Model& m, SqlFragment update) {
+    std::vector<const Field*> cols;
+    update.sql += " RETURNING " + all_columns(m, db.flavor(), cols);
+    auto rows = db.query(update, cols);
+    // RETURNING follows no order; the result lists rows by id as select_rows does.
+    std::size_t id = 0;
+    while (id < cols.size() && cols[id]->name != "id") ++id;
+    if (id < cols.size())
+        std::sort(rows.begin(), rows.end(), [id](const auto& a, const auto& b) { return id_less(a[id], b[id]); });
+    return rows_to_json(rows, cols);
 }
 
 } // namespace bulkflow::bulk

@@ -37,7 +37,10 @@ void append(SqlFragment& a, const SqlFragment& b);
 std::size_t count_rows(Dialect& db, const Model& m, const Selection& sel);
 /// SELECT id ... LIMIT `limit` (0: no limit) for the selection, as JSON values.
 boost::json::array select_ids(Dialect& db, const Model& m, const Selection& sel, std::size_t limit);
-/// Every column of the selected rows as JSON objects.
+/// Every column of the selected rows as JSON objects, in id order.
 std::vector<boost::json::object> select_rows(Dialect& db, const Model& m, const Selection& sel);
+/// Runs `update` (an UPDATE statement) with `RETURNING` every column (SqlFlavor::update_returning)
+/// and returns the changed rows as select_rows does, in id order.
+std::vector<boost::json::object> update_returning_rows(Dialect& db, const Model& m, SqlFragment update);
 
 } // namespace bulkflow::bulk

@@ -138,17 +138,18 @@ private:
         if (chunked) return update_in_chunks(p, m, opt, sel, fields, *db, stats);
         db->begin();
         try {
-            boost::json::array ids;
-            if (p.get_bool("return_updated", false)) ids = select_ids(*db, m, sel, 0);
-            const std::size_t n = db->execute(stmt);
-            boost::json::object extra{{"updated", n}};
+            boost::json::object extra;
+            std::size_t n = 0;
             if (p.get_bool("return_updated", false)) {
-                const boost::json::value id_list(ids);
-                Selection by_id = make_selection(m, nullptr, &id_list, true);
+                std::size_t k = 1;
                 boost::json::array rows;
-                for (auto& r : select_rows(*db, m, by_id)) rows.push_back(std::move(r));
+                for (auto& r : updated_rows(*db, m, stmt, sel.where(m, q, k))) rows.push_back(std::move(r));
+                n = rows.size();
                 extra["records"] = std::move(rows);
+            } else {
+                n = db->execute(stmt);
             }
+            extra["updated"] = n;
             db->commit();
             stats.records_processed = n;
             stats.updated = n;
@@ -160,6 +161,27 @@ private:
         }
     }
 
+    // Runs `update` and returns the rows it changed, in id order: by RETURNING, or where the
+    // database has none (MySQL) by selecting the ids matching `where` first and the rows after.
+    static std::vector<boost::json::object> updated_rows(Dialect& db, const Model& m, const SqlFragment& update,
+                                                         const SqlFragment& where) {
+        if (db.flavor().update_returning()) return update_returning_rows(db, m, update);
+        const auto& q = db.flavor();
+        SqlFragment select_ids{"SELECT " + q.quote_identifier("id") + " FROM " + q.quote_identifier(m.table), {}};
+        append(select_ids, where);
+        boost::json::array ids;
+        for (const auto& r : db.query(select_ids, {&m.id_field()})) ids.push_back(to_json(r.at(0)));
+        db.execute(update);
+        std::vector<boost::json::object> out;
+        const std::size_t per_statement = q.max_in_list();
+        for (std::size_t i = 0; i < ids.size(); i += per_statement) {
+            const boost::json::value chunk(boost::json::array(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                                              ids.begin() + static_cast<std::ptrdiff_t>(i + std::min(per_statement, ids.size() - i))));
+            for (auto& r : select_rows(db, m, make_selection(m, nullptr, &chunk, true))) out.push_back(std::move(r));
+        }
+        return out;
+    }
+
     // batch_size rows per transaction, in id order: each chunk is the next batch_size matching
     // ids above the last chunk's, so rows already updated are never visited again.
     static NodeOutput update_in_chunks(const Params& p, const Model& m, const JobOptions& opt, const Selection& sel,
@@ -167,7 +189,7 @@ private:
         const auto& q = db.flavor();
         const std::string id = q.quote_identifier("id");
         const bool return_updated = p.get_bool("return_updated", false);
-        boost::json::array updated_rows;
+        boost::json::array updated_rows_json;
         std::int64_t last = std::numeric_limits<std::int64_t>::min();
         std::size_t total = 0;
         for (;;) {
@@ -192,21 +214,19 @@ private:
                     f.binds.emplace_back(last);
                     f.binds.emplace_back(upto);
                 };
-                boost::json::array ids;
-                if (return_updated) {
-                    std::size_t n = 1;
-                    SqlFragment sel_ids{"SELECT " + id + " FROM " + q.quote_identifier(m.table), {}};
-                    in_range(sel_ids, n);
-                    for (const auto& r : db.query(sel_ids, {&m.id_field()})) ids.push_back(to_json(r.at(0)));
-                }
                 std::size_t n = 1;
                 SqlFragment stmt{"UPDATE " + q.quote_identifier(m.table), {}};
                 append(stmt, set_clause(m, q, fields, n));
                 in_range(stmt, n);
-                total += db.execute(stmt);
-                if (return_updated && !ids.empty()) {
-                    const boost::json::value id_list(std::move(ids));
-                    for (auto& r : select_rows(db, m, make_selection(m, nullptr, &id_list, true))) updated_rows.push_back(std::move(r));
+                if (return_updated) {
+                    std::size_t k = 1;
+                    SqlFragment chunk_sel{"", {}};
+                    in_range(chunk_sel, k);  // the same rows, for databases without UPDATE ... RETURNING
+                    auto rows = updated_rows(db, m, stmt, chunk_sel);
+                    total += rows.size();
+                    for (auto& r : rows) updated_rows_json.push_back(std::move(r));
+                } else {
+                    total += db.execute(stmt);
                 }
                 db.commit();
             } catch (...) {
@@ -219,7 +239,7 @@ private:
         stats.records_processed = total;
         stats.updated = total;
         boost::json::object extra{{"updated", total}};
-        if (return_updated) extra["records"] = std::move(updated_rows);
+        if (return_updated) extra["records"] = std::move(updated_rows_json);
         return stats.result(extra);
     }
 

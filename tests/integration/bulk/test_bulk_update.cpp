@@ -158,3 +158,27 @@ TEST_CASE("a long $in list with quote, backslash, comma and brace values selects
     CHECK(n.at("updated").as_int64() == 2);  // NOT IN matches the NULL category too (CONTRACT 7)
     CHECK(db.count("products", "stock = 9 AND name IN ('other', 'null')") == 2);
 }
+
+TEST_CASE("return_updated returns every changed row, in id order, as stored after the update", "[bulk][update]") {
+    // The rows come from UPDATE ... RETURNING (SQLite and PostgreSQL), which follows no order:
+    // the node sorts them by id.
+    BulkDb db("update_return_many");
+    db.run_node("ProductBulkCreateNode", {{"data", products(40000, "electronics")}});
+    db.run_node("ProductBulkCreateNode", {{"data", products(5, "books")}});
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", "electronics"}}},
+                                                   {"fields", {{"stock", "stock + 1000000"}, {"active", false}}},
+                                                   {"return_updated", true}});
+    CHECK(d.at("updated").as_int64() == 40000);
+    const auto& records = d.at("records").as_array();
+    REQUIRE(records.size() == 40000);
+    bool ordered = true, changed = true;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& r = records[i].as_object();
+        ordered = ordered && (i == 0 || records[i - 1].at("id").as_int64() < r.at("id").as_int64());
+        changed = changed && r.at("stock").as_int64() >= 1000000 && !r.at("active").as_bool() &&
+                  r.at("category").as_string() == "electronics";
+    }
+    CHECK(ordered);
+    CHECK(changed);
+    CHECK(db.count("products", "stock >= 1000000") == 40000);
+}
