@@ -7,6 +7,7 @@
 
 #include <bulkflow/postgres_dialect.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace bulkflow {
@@ -81,25 +82,13 @@ public:
 
     std::vector<std::vector<SqlValue>> query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
         auto r = conn_.exec_params(stmt.sql, stmt.binds, "query failed");
-        const int rows = PQntuples(r.get()), cols = PQnfields(r.get());
         std::vector<std::vector<SqlValue>> out;
-        out.reserve(static_cast<std::size_t>(rows));
-        for (int i = 0; i < rows; ++i) {
-            std::vector<SqlValue> values;
-            values.reserve(static_cast<std::size_t>(cols));
-            for (int c = 0; c < cols; ++c) {
-                if (PQgetisnull(r.get(), i, c)) {
-                    values.emplace_back();
-                    continue;
-                }
-                const auto col = static_cast<std::size_t>(c);
-                const std::string_view text(PQgetvalue(r.get(), i, c), static_cast<std::size_t>(PQgetlength(r.get(), i, c)));
-                values.push_back(detail::from_pg_text(text, col < result.size() ? result[col] : nullptr, PQftype(r.get(), c),
-                                                      PQfname(r.get(), c)));
-            }
-            out.push_back(std::move(values));
-        }
+        read_rows(r.get(), result, out);
         return out;
+    }
+
+    std::unique_ptr<RowCursor> open_query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
+        return std::make_unique<Cursor>(*this, stmt, result);
     }
 
     void set_foreign_key_checks(bool enabled) override {
@@ -131,6 +120,60 @@ public:
     }
 
 private:
+    /// A server-side cursor in a transaction of its own (a snapshot of the data when opened);
+    /// closed, and the transaction ended, when the cursor is destroyed.
+    class Cursor final : public RowCursor {
+    public:
+        Cursor(PostgresDialect& db, const SqlFragment& stmt, std::vector<const Field*> result)
+            : db_(db), result_(std::move(result)) {
+            if (db_.conn_.in_transaction())
+                throw Error(ErrorCode::internal, "open_query needs a connection without an open transaction");
+            db_.begin();
+            try {
+                db_.conn_.exec_params("DECLARE bulkflow_rows NO SCROLL CURSOR FOR " + stmt.sql, stmt.binds, "query failed");
+            } catch (...) {
+                db_.rollback();
+                throw;
+            }
+        }
+        ~Cursor() override { db_.rollback(); }  // read only: ending it is all CLOSE + COMMIT would do
+        Cursor(const Cursor&) = delete;
+        Cursor& operator=(const Cursor&) = delete;
+
+        bool fetch(std::vector<std::vector<SqlValue>>& rows, std::size_t max) override {
+            rows.clear();
+            if (done_) return false;
+            auto r = db_.conn_.exec("FETCH FORWARD " + std::to_string(std::max<std::size_t>(1, max)) + " FROM bulkflow_rows", "query failed");
+            read_rows(r.get(), result_, rows);
+            done_ = rows.size() < max;
+            return !rows.empty();
+        }
+
+    private:
+        PostgresDialect& db_;
+        std::vector<const Field*> result_;
+        bool done_ = false;
+    };
+
+    static void read_rows(const PGresult* r, const std::vector<const Field*>& result, std::vector<std::vector<SqlValue>>& out) {
+        const int rows = PQntuples(r), cols = PQnfields(r);
+        out.reserve(out.size() + static_cast<std::size_t>(rows));
+        for (int i = 0; i < rows; ++i) {
+            std::vector<SqlValue> values;
+            values.reserve(static_cast<std::size_t>(cols));
+            for (int c = 0; c < cols; ++c) {
+                if (PQgetisnull(r, i, c)) {
+                    values.emplace_back();
+                    continue;
+                }
+                const auto col = static_cast<std::size_t>(c);
+                const std::string_view text(PQgetvalue(r, i, c), static_cast<std::size_t>(PQgetlength(r, i, c)));
+                values.push_back(detail::from_pg_text(text, col < result.size() ? result[col] : nullptr, PQftype(r, c), PQfname(r, c)));
+            }
+            out.push_back(std::move(values));
+        }
+    }
+
     /// session_replication_role is replica while foreign key checks are off or triggers are
     /// disabled (either asks for it), DEFAULT otherwise; SET only when that changes.
     void apply_replication_role() {

@@ -41,6 +41,59 @@ Error db_error(const soci::soci_error& e, const std::string& context) {
     return Error(code, context + ": " + msg);
 }
 
+/// A query stepped row by row: SQLite produces each row when asked, so pages cost no more memory
+/// than they hold.
+class QueryCursor final : public RowCursor {
+public:
+    QueryCursor(soci::session& session, const SqlFragment& stmt, std::vector<const Field*> result)
+        : result_(std::move(result)), st_(session) {
+        try {
+            for (const auto& b : stmt.binds) {
+                auto& s = slots_.emplace_back();
+                s.kind = detail::slot_kind(b);
+                detail::fill_slot(s, b);
+                switch (s.kind) {
+                case SlotKind::integer: st_.exchange(soci::use(s.i, s.ind)); break;
+                case SlotKind::real: st_.exchange(soci::use(s.d, s.ind)); break;
+                case SlotKind::text: st_.exchange(soci::use(s.s, s.ind)); break;
+                }
+            }
+            st_.exchange(soci::into(row_));
+            st_.alloc();
+            st_.prepare(stmt.sql);
+            st_.define_and_bind();
+            has_row_ = st_.execute(true);
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "query failed");
+        }
+    }
+
+    bool fetch(std::vector<std::vector<SqlValue>>& rows, std::size_t max) override {
+        rows.clear();
+        try {
+            while (has_row_ && rows.size() < max) {
+                std::vector<SqlValue> values;
+                values.reserve(row_.size());
+                for (std::size_t i = 0; i < row_.size(); ++i)
+                    values.push_back(detail::read_cell(row_, i, i < result_.size() ? result_[i] : nullptr));
+                rows.push_back(std::move(values));
+                has_row_ = st_.fetch();
+            }
+        } catch (const soci::soci_error& e) {
+            throw db_error(e, "query failed");
+        }
+        return !rows.empty();
+    }
+
+private:
+    // The statement refers to the row and the bound values: it is declared last, destroyed first.
+    soci::row row_;
+    std::deque<BindSlot> slots_;
+    std::vector<const Field*> result_;
+    soci::statement st_;
+    bool has_row_ = false;
+};
+
 class SqliteDialect final : public Dialect {
 public:
     explicit SqliteDialect(const DatabaseUrl& url) {
@@ -286,36 +339,14 @@ public:
 
     std::vector<std::vector<SqlValue>> query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
         std::vector<std::vector<SqlValue>> out;
-        try {
-            soci::row row;
-            soci::statement st(session_);
-            std::deque<BindSlot> slots;
-            for (const auto& b : stmt.binds) {
-                auto& s = slots.emplace_back();
-                s.kind = detail::slot_kind(b);
-                detail::fill_slot(s, b);
-                switch (s.kind) {
-                case SlotKind::integer: st.exchange(soci::use(s.i, s.ind)); break;
-                case SlotKind::real: st.exchange(soci::use(s.d, s.ind)); break;
-                case SlotKind::text: st.exchange(soci::use(s.s, s.ind)); break;
-                }
-            }
-            st.exchange(soci::into(row));
-            st.alloc();
-            st.prepare(stmt.sql);
-            st.define_and_bind();
-            if (st.execute(true)) {
-                do {
-                    std::vector<SqlValue> values;
-                    for (std::size_t i = 0; i < row.size(); ++i)
-                        values.push_back(detail::read_cell(row, i, i < result.size() ? result[i] : nullptr));
-                    out.push_back(std::move(values));
-                } while (st.fetch());
-            }
-        } catch (const soci::soci_error& e) {
-            throw db_error(e, "query failed");
-        }
+        QueryCursor cursor(session_, stmt, result);
+        for (std::vector<std::vector<SqlValue>> page; cursor.fetch(page, 10000);)
+            for (auto& row : page) out.push_back(std::move(row));
         return out;
+    }
+
+    std::unique_ptr<RowCursor> open_query(const SqlFragment& stmt, const std::vector<const Field*>& result) override {
+        return std::make_unique<QueryCursor>(session_, stmt, result);
     }
 
     void set_foreign_key_checks(bool enabled) override {

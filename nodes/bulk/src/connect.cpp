@@ -6,8 +6,10 @@
 
 namespace bulkflow::bulk {
 
-std::unique_ptr<Dialect> open_database(Context& ctx, const Model& model) {
-    auto url = DatabaseUrl::parse(ctx.database_url());
+std::unique_ptr<Dialect> open_database(Context& ctx, const Model& model) { return open_database(ctx.database_url(), model); }
+
+std::unique_ptr<Dialect> open_database(const std::string& database_url, const Model& model) {
+    auto url = DatabaseUrl::parse(database_url);
     std::unique_ptr<Dialect> db;
     switch (url.kind) {
     case DatabaseKind::sqlite: db = open_sqlite(url); break;

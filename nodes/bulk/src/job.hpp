@@ -79,6 +79,8 @@ private:
 
 /// Opens the database for the run's URL and makes sure the model's table exists.
 std::unique_ptr<Dialect> open_database(Context& ctx, const Model& model);
+/// The same for a URL (for work that outlives the node's run, such as a stream read later).
+std::unique_ptr<Dialect> open_database(const std::string& database_url, const Model& model);
 
 /// Writes a group of rows, isolating failing rows under error_strategy continue: a row that
 /// fails is added to `failed` (and skipped), the rest of the group is written. Other strategies

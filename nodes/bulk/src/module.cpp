@@ -1,5 +1,5 @@
-// The bulk node family: <Model>Bulk{Create,Update,Delete,Upsert}Node for every model of the
-// workflow, resolved by pattern against the workflow's models.
+// The bulk node family: <Model>Bulk{Create,Update,Delete,Upsert}Node and <Model>ListNode for
+// every model of the workflow, resolved by pattern against the workflow's models.
 
 #include "nodes.hpp"
 
@@ -72,7 +72,39 @@ PatternResolver bulk_pattern() {
     return r;
 }
 
-void register_bulk(Registrar& r) { r.add_pattern(bulk_pattern()); }
+class ListNodeFactory final : public NodeFactory {
+public:
+    explicit ListNodeFactory(std::string model) : model_(std::move(model)), spec_(list_spec(model_)) {}
+    const NodeSpec& spec() const override { return spec_; }
+    std::unique_ptr<Node> create() const override { return make_list_node(model_); }
+
+private:
+    std::string model_;
+    NodeSpec spec_;
+};
+
+PatternResolver list_pattern() {
+    PatternResolver r;
+    r.pattern = "<Model>ListNode";
+    r.resolve = [](std::string_view type, const boost::json::object& models) -> std::shared_ptr<const NodeFactory> {
+        constexpr std::string_view suffix = "ListNode";
+        if (type.size() <= suffix.size() || type.substr(type.size() - suffix.size()) != suffix) return nullptr;
+        const std::string model(type.substr(0, type.size() - suffix.size()));
+        if (!models.contains(model)) return nullptr;
+        return std::make_shared<ListNodeFactory>(model);
+    };
+    r.enumerate = [](const boost::json::object& models) {
+        std::vector<std::string> names;
+        for (const auto& kv : models) names.push_back(std::string(kv.key()) + "ListNode");
+        return names;
+    };
+    return r;
+}
+
+void register_bulk(Registrar& r) {
+    r.add_pattern(bulk_pattern());
+    r.add_pattern(list_pattern());
+}
 
 } // namespace
 } // namespace bulkflow::bulk

@@ -66,8 +66,6 @@ boost::json::array select_ids(Dialect& db, const Model& m, const Selection& sel,
     return out;
 }
 
-namespace {
-
 std::string all_columns(const Model& m, const SqlFlavor& q, std::vector<const Field*>& cols) {
     std::string list;
     for (const auto& f : m.fields) {
@@ -77,19 +75,23 @@ std::string all_columns(const Model& m, const SqlFlavor& q, std::vector<const Fi
     return list;
 }
 
+boost::json::object row_to_json(const std::vector<SqlValue>& row, const std::vector<const Field*>& cols) {
+    boost::json::object o;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        if (cols[i]->type == FieldType::json && std::holds_alternative<JsonText>(row[i]))
+            o[cols[i]->name] = boost::json::parse(std::get<JsonText>(row[i]).text);
+        else
+            o[cols[i]->name] = to_json(row[i]);
+    }
+    return o;
+}
+
+namespace {
+
 std::vector<boost::json::object> rows_to_json(const std::vector<std::vector<SqlValue>>& rows, const std::vector<const Field*>& cols) {
     std::vector<boost::json::object> out;
     out.reserve(rows.size());
-    for (const auto& row : rows) {
-        boost::json::object o;
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            if (cols[i]->type == FieldType::json && std::holds_alternative<JsonText>(row[i]))
-                o[cols[i]->name] = boost::json::parse(std::get<JsonText>(row[i]).text);
-            else
-                o[cols[i]->name] = to_json(row[i]);
-        }
-        out.push_back(std::move(o));
-    }
+    for (const auto& row : rows) out.push_back(row_to_json(row, cols));
     return out;
 }
 

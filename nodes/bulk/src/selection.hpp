@@ -33,6 +33,11 @@ Selection make_selection(const Model& m, const boost::json::value* filter, const
 /// Appends `b` to `a` (SQL text and binds).
 void append(SqlFragment& a, const SqlFragment& b);
 
+/// The model's columns as a select list; `cols` receives their fields in that order.
+std::string all_columns(const Model& m, const SqlFlavor& q, std::vector<const Field*>& cols);
+/// One row of `cols` as a JSON object (json columns parsed, decimals as strings, datetimes ISO).
+boost::json::object row_to_json(const std::vector<SqlValue>& row, const std::vector<const Field*>& cols);
+
 /// SELECT count(*) for the selection.
 std::size_t count_rows(Dialect& db, const Model& m, const Selection& sel);
 /// SELECT id ... LIMIT `limit` (0: no limit) for the selection, as JSON values.

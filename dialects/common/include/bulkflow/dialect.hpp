@@ -54,6 +54,14 @@ struct LoadOptions {
     bool disable_triggers = false;    ///< PostgreSQL: session_replication_role = replica for the load
 };
 
+/// The rows of one query, fetched a page at a time.
+class RowCursor {
+public:
+    virtual ~RowCursor() = default;
+    /// Replaces `rows` with up to `max` next rows; false (and `rows` empty) at the end.
+    virtual bool fetch(std::vector<std::vector<SqlValue>>& rows, std::size_t max) = 0;
+};
+
 class Dialect {
 public:
     virtual ~Dialect() = default;
@@ -102,12 +110,39 @@ public:
     virtual std::vector<std::vector<SqlValue>> query(const SqlFragment& statement,
                                                      const std::vector<const Field*>& result_columns) = 0;
 
+    /// The query's rows a page at a time, for results too large to hold: PostgreSQL reads them
+    /// through a server-side cursor (in a transaction of its own until the cursor is
+    /// destroyed), SQLite steps the statement. The connection serves nothing else meanwhile.
+    /// The default runs query() and hands out its rows.
+    virtual std::unique_ptr<RowCursor> open_query(const SqlFragment& statement, const std::vector<const Field*>& result_columns);
+
     /// Turns foreign key enforcement off/on for this connection (outside a transaction).
     virtual void set_foreign_key_checks(bool enabled) = 0;
 
     /// After explicit ids were stored: makes later auto-generated ids larger than any stored id.
     virtual void advance_id_sequence(const Model& model) = 0;
 };
+
+namespace detail {
+/// RowCursor over rows already read.
+class MaterializedCursor final : public RowCursor {
+public:
+    explicit MaterializedCursor(std::vector<std::vector<SqlValue>> rows) : rows_(std::move(rows)) {}
+    bool fetch(std::vector<std::vector<SqlValue>>& out, std::size_t max) override {
+        out.clear();
+        for (; next_ < rows_.size() && out.size() < max; ++next_) out.push_back(std::move(rows_[next_]));
+        return !out.empty();
+    }
+
+private:
+    std::vector<std::vector<SqlValue>> rows_;
+    std::size_t next_ = 0;
+};
+} // namespace detail
+
+inline std::unique_ptr<RowCursor> Dialect::open_query(const SqlFragment& statement, const std::vector<const Field*>& result_columns) {
+    return std::make_unique<detail::MaterializedCursor>(query(statement, result_columns));
+}
 
 /// Opens a dialect for `url` (throws Error(connection) with the password redacted).
 using DialectOpener = std::unique_ptr<Dialect> (*)(const DatabaseUrl& url);
