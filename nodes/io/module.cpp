@@ -1,4 +1,4 @@
-// The io plugin module: ConstantNode, CSVReaderNode and JSONReaderNode.
+// The io plugin module: ConstantNode, CSVReaderNode, JSONReaderNode, MapNode and FilterNode.
 #include <bulkflow/io/io_nodes.hpp>
 #include <bulkflow/plugin.hpp>
 

@@ -1,4 +1,5 @@
-// ConstantNode, CSVReaderNode, JSONReaderNode and their registration.
+// ConstantNode, CSVReaderNode, JSONReaderNode and the registration of the io family
+// (MapNode and FilterNode are in transform_nodes.cpp).
 #include <bulkflow/io/io_nodes.hpp>
 
 #include <string_view>
@@ -195,6 +196,8 @@ void register_io_nodes(Registrar& registrar) {
     registrar.add_node(constant_node_factory());
     registrar.add_node(csv_reader_node_factory());
     registrar.add_node(json_reader_node_factory());
+    registrar.add_node(map_node_factory());
+    registrar.add_node(filter_node_factory());
 }
 
 } // namespace bulkflow::io

@@ -28,13 +28,15 @@ public:
 
 } // namespace
 
-TEST_CASE("io: register_io_nodes registers the three node types", "[io]") {
+TEST_CASE("io: register_io_nodes registers the five node types", "[io]") {
     CollectingRegistrar r;
     bulkflow::io::register_io_nodes(r);
-    REQUIRE(r.nodes.size() == 3);
+    REQUIRE(r.nodes.size() == 5);
     CHECK(r.nodes.count("ConstantNode") == 1);
     CHECK(r.nodes.count("CSVReaderNode") == 1);
     CHECK(r.nodes.count("JSONReaderNode") == 1);
+    CHECK(r.nodes.count("MapNode") == 1);
+    CHECK(r.nodes.count("FilterNode") == 1);
     CHECK(r.patterns == 0);
     for (const auto& [type, f] : r.nodes) {
         INFO(type);

@@ -63,6 +63,10 @@ private:
 
 class TestContext final : public bulkflow::Context {
 public:
+    TestContext() = default;
+    /// A context for node `id` of a workflow with these `models:`.
+    explicit TestContext(std::string id, json::object models = {}) : id_(std::move(id)), models_(std::move(models)) {}
+
     [[nodiscard]] const std::string& node_id() const override { return id_; }
     [[nodiscard]] const std::string& run_id() const override { return run_; }
     void log(bulkflow::LogLevel, std::string_view message) override { logs.emplace_back(message); }
