@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev
   libpq-dev libsoci-dev libmariadb-dev libsqlite3-dev sqlite3
+  libssl-dev openssl ca-certificates
   libspdlog-dev libfmt-dev libtbb-dev libyaml-cpp-dev libcli11-dev catch2
   postgresql postgresql-client mariadb-server mariadb-client
 )

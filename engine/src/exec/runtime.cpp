@@ -86,7 +86,7 @@ private:
 } // namespace
 
 const std::vector<std::string>& default_plugins() {
-    static const std::vector<std::string> plugins = {"io", "bulk"};
+    static const std::vector<std::string> plugins = {"io", "bulk", "http"};
     return plugins;
 }
 
