@@ -58,18 +58,26 @@ inline std::string today_utc() {
 /// "YYYY-MM-DDTHH:MM:SS.ffffffZ").
 class PgProbe {
 public:
-    /// Connects to the suite's own database (created once), emptied for each test.
+    /// Connects to this test process's own database (created once, dropped when the process
+    /// ends, so that two suite runs on one server cannot empty each other's tables), emptied for
+    /// each test.
     explicit PgProbe(std::string& url_out) {
         const char* base = std::getenv("BULKFLOW_TEST_PG_URL");
-        std::string admin = base && *base ? base : "postgresql://bulkflow:bulkflow@127.0.0.1:5432/bulkflow_test";
-        static bool created = false;
-        if (!created) {
-            PGconn* c = connect(admin);
-            PQclear(PQexec(c, "CREATE DATABASE bulkflow_suite"));  // fails harmlessly when it exists
-            PQfinish(c);
-            created = true;
-        }
-        url_out = admin.substr(0, admin.rfind('/') + 1) + "bulkflow_suite";
+        static const std::string admin = base && *base ? base : "postgresql://bulkflow:bulkflow@127.0.0.1:5432/bulkflow_test";
+        static const std::string name = "bulkflow_suite_" + std::to_string(::getpid());
+        static const struct SuiteDatabase {
+            SuiteDatabase() {
+                admin_exec("DROP DATABASE IF EXISTS " + name);  // left by an earlier process with this pid
+                admin_exec("CREATE DATABASE " + name);
+            }
+            ~SuiteDatabase() { admin_exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); }
+            static void admin_exec(const std::string& sql) {
+                PGconn* c = connect(admin);
+                PQclear(PQexec(c, sql.c_str()));
+                PQfinish(c);
+            }
+        } database;
+        url_out = admin.substr(0, admin.rfind('/') + 1) + name;
         conn_ = connect(url_out);
         exec("SET client_min_messages TO warning");
         exec("DROP SCHEMA IF EXISTS public CASCADE");
