@@ -2,6 +2,8 @@
 // Helpers for the HTTPRequestNode tests: a trivial Context, running the node, reading streams,
 // catching errors.
 
+#include "node_test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <bulkflow/context.hpp>
@@ -65,26 +67,7 @@ inline std::string text(const json::value& v) {
     return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
 }
 
-inline std::vector<json::object> read_all(const bulkflow::RecordStream& s) {
-    std::vector<json::object> out;
-    auto cur = s.open();
-    bulkflow::RecordBatch b;
-    while (cur->next(b, 1000))
-        for (std::size_t r = 0; r < b.size(); ++r) out.push_back(b.row(r));
-    return out;
-}
-
-/// The bulkflow::Error thrown by `f` (fails the test when nothing or something else is thrown).
-inline bulkflow::Error error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const bulkflow::Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        FAIL("expected bulkflow::Error, got std::exception: " << e.what());
-    }
-    FAIL("expected bulkflow::Error, nothing was thrown");
-    return bulkflow::Error(bulkflow::ErrorCode::internal, "unreachable");
-}
+using nodetest::error_of;
+using nodetest::read_all;
 
 } // namespace httptest

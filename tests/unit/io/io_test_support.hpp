@@ -2,6 +2,8 @@
 // Helpers shared by the io tests: a temp directory, a trivial Context, running nodes, reading
 // streams.
 
+#include "node_test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <bulkflow/context.hpp>
@@ -97,28 +99,8 @@ inline bulkflow::NodeOutput run_node(const bulkflow::NodeFactory& factory, const
     return factory.create()->run(ctx, make_params(params));
 }
 
-/// Every record of a fresh cursor, as JSON objects (absent cells omitted).
-inline std::vector<json::object> read_all(const bulkflow::RecordStream& s, std::size_t batch = 1000) {
-    std::vector<json::object> out;
-    auto cur = s.open();
-    bulkflow::RecordBatch b;
-    while (cur->next(b, batch))
-        for (std::size_t r = 0; r < b.size(); ++r) out.push_back(b.row(r));
-    return out;
-}
-
-/// The bulkflow::Error thrown by `f` (fails the test when nothing or something else is thrown).
-inline bulkflow::Error error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const bulkflow::Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        FAIL("expected bulkflow::Error, got std::exception: " << e.what());
-    }
-    FAIL("expected bulkflow::Error, nothing was thrown");
-    return bulkflow::Error(bulkflow::ErrorCode::internal, "unreachable");
-}
+using nodetest::error_of;
+using nodetest::read_all;
 
 /// Error thrown while reading the whole stream.
 inline bulkflow::Error read_error(const bulkflow::RecordStream& s, std::size_t batch = 1000) {
