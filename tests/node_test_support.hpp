@@ -4,15 +4,52 @@
 
 #include <catch2/catch.hpp>
 
+#include <bulkflow/context.hpp>
 #include <bulkflow/error.hpp>
+#include <bulkflow/params.hpp>
 #include <bulkflow/record.hpp>
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace nodetest {
+
+/// A Context for node `id` of a workflow with these `models:` on an in-memory SQLite database;
+/// keeps the node's log lines, and `cancel` makes cancelled() true.
+class TestContext : public bulkflow::Context {
+public:
+    explicit TestContext(std::string id = "test_node", boost::json::object models = {})
+        : id_(std::move(id)), models_(std::move(models)) {}
+
+    [[nodiscard]] const std::string& node_id() const override { return id_; }
+    [[nodiscard]] const std::string& run_id() const override { return run_; }
+    void log(bulkflow::LogLevel, std::string_view message) override { logs.emplace_back(message); }
+    void progress(std::size_t, std::optional<std::size_t>, std::size_t) override {}
+    [[nodiscard]] bool cancelled() const override { return cancel.load(); }
+    [[nodiscard]] const std::string& database_url() const override { return url_; }
+    [[nodiscard]] const boost::json::object& models() const override { return models_; }
+    bool confirm(std::string_view) override { return false; }
+
+    std::vector<std::string> logs;
+    std::atomic<bool> cancel{false};
+
+private:
+    std::string id_;
+    std::string run_ = "00000000-0000-0000-0000-000000000000";
+    std::string url_ = "sqlite:///:memory:";
+    boost::json::object models_;
+};
+
+/// Params from a JSON object (every key a JSON parameter).
+inline bulkflow::Params make_params(const boost::json::object& o) {
+    bulkflow::Params p;
+    for (const auto& kv : o) p.set(std::string(kv.key()), bulkflow::Param(kv.value()));
+    return p;
+}
 
 /// Every record of a fresh cursor, as JSON objects (absent cells omitted).
 inline std::vector<boost::json::object> read_all(const bulkflow::RecordStream& s, std::size_t batch = 1000) {

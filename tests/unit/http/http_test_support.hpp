@@ -24,33 +24,13 @@ namespace httptest {
 
 namespace json = boost::json;
 
-class TestContext final : public bulkflow::Context {
+/// The node's context; the node is called "fetch".
+class TestContext final : public nodetest::TestContext {
 public:
-    [[nodiscard]] const std::string& node_id() const override { return id_; }
-    [[nodiscard]] const std::string& run_id() const override { return run_; }
-    void log(bulkflow::LogLevel, std::string_view message) override { logs.emplace_back(message); }
-    void progress(std::size_t, std::optional<std::size_t>, std::size_t) override {}
-    [[nodiscard]] bool cancelled() const override { return cancel.load(); }
-    [[nodiscard]] const std::string& database_url() const override { return url_; }
-    [[nodiscard]] const json::object& models() const override { return models_; }
-    bool confirm(std::string_view) override { return false; }
-
-    std::vector<std::string> logs;
-    std::atomic<bool> cancel{false};
-
-private:
-    std::string id_ = "fetch";
-    std::string run_ = "00000000-0000-0000-0000-000000000000";
-    std::string url_ = "sqlite:///:memory:";
-    json::object models_;
+    TestContext() : nodetest::TestContext("fetch") {}
 };
 
-/// Params from a JSON object (every key a JSON parameter).
-inline bulkflow::Params make_params(const json::object& o) {
-    bulkflow::Params p;
-    for (const auto& kv : o) p.set(std::string(kv.key()), bulkflow::Param(kv.value()));
-    return p;
-}
+using nodetest::make_params;
 
 inline const bulkflow::NodeFactory& factory() {
     static const auto f = bulkflow::http::http_request_node_factory();

@@ -63,36 +63,8 @@ private:
     fs::path path_;
 };
 
-class TestContext final : public bulkflow::Context {
-public:
-    TestContext() = default;
-    /// A context for node `id` of a workflow with these `models:`.
-    explicit TestContext(std::string id, json::object models = {}) : id_(std::move(id)), models_(std::move(models)) {}
-
-    [[nodiscard]] const std::string& node_id() const override { return id_; }
-    [[nodiscard]] const std::string& run_id() const override { return run_; }
-    void log(bulkflow::LogLevel, std::string_view message) override { logs.emplace_back(message); }
-    void progress(std::size_t, std::optional<std::size_t>, std::size_t) override {}
-    [[nodiscard]] bool cancelled() const override { return false; }
-    [[nodiscard]] const std::string& database_url() const override { return url_; }
-    [[nodiscard]] const json::object& models() const override { return models_; }
-    bool confirm(std::string_view) override { return false; }
-
-    std::vector<std::string> logs;
-
-private:
-    std::string id_ = "test_node";
-    std::string run_ = "00000000-0000-0000-0000-000000000000";
-    std::string url_ = "sqlite:///:memory:";
-    json::object models_;
-};
-
-/// Params from a JSON object (every key a JSON parameter).
-inline bulkflow::Params make_params(const json::object& o) {
-    bulkflow::Params p;
-    for (const auto& kv : o) p.set(std::string(kv.key()), bulkflow::Param(kv.value()));
-    return p;
-}
+using nodetest::make_params;
+using nodetest::TestContext;
 
 inline bulkflow::NodeOutput run_node(const bulkflow::NodeFactory& factory, const json::object& params) {
     TestContext ctx;
