@@ -113,6 +113,7 @@ void MyConnection::prepare_session() {
          "preparing the session");
     autoinc_lock_mode_ = std::stoi(scalar("SELECT @@innodb_autoinc_lock_mode", "reading innodb_autoinc_lock_mode"));
     id_increment_ = std::stoll(scalar("SELECT @@auto_increment_increment", "reading auto_increment_increment"));
+    local_infile_ = scalar("SELECT @@local_infile", "reading local_infile") == "1";
 }
 
 void MyConnection::reconnect() {

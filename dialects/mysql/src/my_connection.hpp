@@ -58,7 +58,10 @@ public:
 
     /// innodb_autoinc_lock_mode 0/1: a multi-row INSERT ... VALUES takes consecutive ids.
     [[nodiscard]] bool consecutive_ids() const noexcept { return autoinc_lock_mode_ != 2; }
+    [[nodiscard]] int autoinc_lock_mode() const noexcept { return autoinc_lock_mode_; }
     [[nodiscard]] long long id_increment() const noexcept { return id_increment_; }
+    /// The server accepts LOAD DATA LOCAL INFILE (@@local_infile).
+    [[nodiscard]] bool local_infile() const noexcept { return local_infile_; }
     [[nodiscard]] const std::string& schema() const noexcept { return url_.database; }
 
 private:
@@ -70,6 +73,7 @@ private:
     bool broken_ = false;
     int autoinc_lock_mode_ = 1;
     long long id_increment_ = 1;
+    bool local_infile_ = false;
 };
 
 } // namespace bulkflow::detail

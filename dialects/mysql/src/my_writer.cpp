@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <optional>
 
 namespace bulkflow::detail {
@@ -42,7 +45,113 @@ private:
     bool own_, done_ = false;
 };
 
+// LOAD DATA's text form (FIELDS ESCAPED BY '\\', \N is NULL): backslash, the delimiter, line
+// breaks and NUL are escaped. False for a value the text form cannot carry exactly.
+bool append_cell(std::string& out, const SqlValue& v, char delimiter) {
+    auto text = [&](const std::string& s) {
+        for (char ch : s) {
+            switch (ch) {
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\0': out += "\\0"; break;
+            default:
+                if (ch == delimiter) out += '\\';
+                out += ch;
+            }
+        }
+    };
+    char buf[48];
+    std::string scratch;  // numbers and dates pass through text() too: the delimiter may be any character
+    const bool ok = std::visit(
+        [&](const auto& x) -> bool {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+                out += "\\N";
+                return true;
+            } else if constexpr (std::is_same_v<T, std::int64_t>) scratch = std::to_string(x);
+            else if constexpr (std::is_same_v<T, bool>) scratch = x ? "1" : "0";
+            else if constexpr (std::is_same_v<T, double>) {
+                if (!std::isfinite(x)) return false;
+                std::snprintf(buf, sizeof buf, "%.17g", x);
+                scratch = buf;
+            } else if constexpr (std::is_same_v<T, std::string>) text(x);
+            else if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, JsonText>) text(x.text);
+            else if constexpr (std::is_same_v<T, Timestamp>) {
+                const MYSQL_TIME t = to_mysql_time(x);
+                if (t.year < 1000 || t.year > 9999) return false;
+                std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u.%06lu", t.year, t.month, t.day, t.hour, t.minute, t.second,
+                              t.second_part);
+                scratch = buf;
+            } else if constexpr (std::is_same_v<T, Date>) {
+                const MYSQL_TIME t = to_mysql_time(x);
+                if (t.year < 1000 || t.year > 9999) return false;
+                std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", t.year, t.month, t.day);
+                scratch = buf;
+            }
+            return true;
+        },
+        v);
+    if (ok && !scratch.empty()) text(scratch);
+    return ok;
+}
+
+// mysql_set_local_infile_handler callbacks: the "file" is a buffer in memory.
+struct InfileSource {
+    const std::string* data;
+    std::size_t pos = 0;
+};
+int infile_init(void** ptr, const char*, void* userdata) {
+    *ptr = userdata;
+    return 0;
+}
+int infile_read(void* ptr, char* buf, unsigned int len) {
+    auto* src = static_cast<InfileSource*>(ptr);
+    const std::size_t n = std::min<std::size_t>(len, src->data->size() - src->pos);
+    std::memcpy(buf, src->data->data() + src->pos, n);
+    src->pos += n;
+    return static_cast<int>(n);
+}
+void infile_end(void*) {}
+int infile_error(void*, char* msg, unsigned int len) {
+    std::snprintf(msg, len, "bulkflow: in-memory LOAD DATA source failed");
+    return 2000;  // CR_UNKNOWN_ERROR
+}
+
 } // namespace
+
+bool MyWriter::load_data(const Model& m, const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi) {
+    const std::size_t ncols = rows.columns().size();
+    buffer_.clear();
+    for (std::size_t r = lo; r < hi; ++r) {
+        for (std::size_t c = 0; c < ncols + ins.stamps.size(); ++c) {
+            if (c) buffer_ += delimiter_;
+            if (!append_cell(buffer_, c < ncols ? rows.at(r, c) : ins.stamps[c - ncols], delimiter_)) return false;
+        }
+        buffer_ += '\n';
+    }
+    const auto& q = my();
+    std::string sql = "LOAD DATA LOCAL INFILE 'bulkflow-batch' INTO TABLE " + q.quote_identifier(m.table) +
+                      " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '";
+    if (delimiter_ == '\'') sql += "\\'";
+    else if (delimiter_ == '\t') sql += "\\t";
+    else sql += delimiter_;
+    sql += "' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (";
+    sql += ins.head.substr(ins.head.find('(') + 1);  // the INSERT's column list
+    InfileSource src{&buffer_};
+    ::MYSQL* h = conn_.handle();
+    mysql_set_local_infile_handler(h, infile_init, infile_read, infile_end, infile_error, &src);
+    const int rc = mysql_real_query(h, sql.data(), sql.size());
+    mysql_set_local_infile_default(h);
+    if (rc != 0) conn_.fail("LOAD DATA into '" + m.table + "'");
+    // "Records: N  Deleted: 0  Skipped: S  Warnings: W": LOCAL loads skip duplicates and turn
+    // bad values into warnings instead of failing; only a clean load counts.
+    unsigned long long records = 0, deleted = 0, skipped = 0, warnings = 0;
+    const char* info = mysql_info(h);
+    if (!info || std::sscanf(info, "Records: %llu Deleted: %llu Skipped: %llu Warnings: %llu", &records, &deleted, &skipped, &warnings) != 4)
+        return false;
+    return records == hi - lo && deleted == 0 && skipped == 0 && warnings == 0 && mysql_affected_rows(h) == hi - lo;
+}
 
 MyStatement& MyWriter::statement(const std::string& sql) {
     auto it = statements_.find(sql);
@@ -169,8 +278,24 @@ WriteCounts MyWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
                 throw Error(ErrorCode::invalid_parameter, "conflict column '" + t + "' is missing from the records");
     const Insert ins = plan_insert(m, rows, mode, target);
     const std::size_t per = std::max<std::size_t>(1, std::min(kMaxRowsPerStatement, kMaxParams / std::max<std::size_t>(1, ins.width)));
+    // LOAD DATA is a "bulk insert" to InnoDB: with innodb_autoinc_lock_mode 1 or 2 it reserves
+    // ids in growing blocks and loses the unused ones, so consecutive loads leave gaps that
+    // INSERT ... VALUES does not. It is used where no generated id is at stake, or when allowed.
+    const Field* id = m.find("id");
+    const bool ids_safe = rows.column_of("id") < rows.columns().size() || !id || !id->auto_increment ||
+                          conn_.autoinc_lock_mode() == 0 || id_gaps_;
+    const bool load = load_data_ && ids_safe && mode == ConflictMode::error && ins.width > 0 && conn_.local_infile();
+    bool load_clean = true;  // after one unclean LOAD DATA, this batch goes by INSERT
     return guarded(rows, [&](std::size_t lo, std::size_t hi) {
         WriteCounts c;
+        if (load && load_clean && hi - lo > 1) {
+            if (load_data(m, ins, rows, lo, hi)) {
+                c.inserted = hi - lo;
+                return c;
+            }
+            load_clean = false;
+            conn_.exec("ROLLBACK TO SAVEPOINT bulkflow_row", "rollback to savepoint");  // redone below by INSERT
+        }
         // One row alone: the server sends no info and affected rows cannot tell an insert from
         // an unchanged row, so the row is tried as a plain INSERT first; a duplicate key means
         // it exists (skip), or it is written again with ON DUPLICATE KEY UPDATE (update).

@@ -29,6 +29,12 @@ public:
     MyStatement& statement(const std::string& sql);
     /// After a reconnect: prepared statements died with the old connection.
     void forget_session() { statements_.clear(); }
+    /// LOAD DATA LOCAL INFILE for plain creates (when the server allows local_infile).
+    void set_load_data(bool enabled, char delimiter, bool id_gaps) noexcept {
+        load_data_ = enabled;
+        delimiter_ = delimiter;
+        id_gaps_ = id_gaps;
+    }
     /// Whether the caller holds a transaction (begin() ... commit()/rollback()).
     void set_in_transaction(bool v) noexcept { in_txn_ = v; }
 
@@ -52,7 +58,15 @@ private:
     void insert_values(const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi, bool with_upsert,
                        std::size_t per_statement, const std::function<void(std::size_t, std::size_t, MyStatement&)>& done);
 
+    /// Streams rows [lo, hi) through LOAD DATA LOCAL INFILE. True when the server stored every
+    /// row without skipping one or warning; false: the caller rolls back and uses INSERT.
+    bool load_data(const Model& m, const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi);
+
     MyConnection& conn_;
+    bool load_data_ = true;
+    char delimiter_ = '\t';
+    bool id_gaps_ = false;
+    std::string buffer_;  // LOAD DATA text, reused across calls
     std::map<std::string, std::unique_ptr<MyStatement>> statements_;
     bool in_txn_ = false;
 };

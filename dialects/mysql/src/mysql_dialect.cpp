@@ -28,6 +28,8 @@ public:
         detail::ensure_my_table(conn_, m);
     }
 
+    void set_load_options(const LoadOptions& o) override { writer_.set_load_data(o.use_load_data, o.load_data_delimiter, o.load_data_id_gaps); }
+
     void begin() override {
         if (conn_.broken()) reconnect();  // a retry after a lost connection starts on a fresh one
         conn_.exec("START TRANSACTION", "begin");

@@ -35,7 +35,7 @@ TEST_CASE("the generated node types appear for each model", "[bulk][registry]") 
     CHECK(rt.registry().find("ProductBulkCreateNode", {}) == nullptr);  // no such model: no node
     auto spec = rt.registry().find("ProductBulkCreateNode", models)->spec();
     REQUIRE(spec.find("use_load_data"));
-    CHECK(spec.find("use_load_data")->support == Support::planned);  // MySQL writer not built
+    CHECK(spec.find("use_load_data")->support == Support::supported);  // the MySQL writer loads with it
     CHECK(spec.find("use_copy")->support == Support::supported);
     CHECK(spec.find("gc_interval")->support == Support::ignored);
 }

@@ -188,3 +188,47 @@ TEST_CASE("a killed connection fails as a connection error and the retry reconne
     db->commit();
     CHECK(probe.scalar("SELECT COUNT(*) FROM myd_skus") == "1");
 }
+
+TEST_CASE("LOAD DATA LOCAL INFILE stores hostile text exactly and falls back to INSERT on a bad row", "[mysql][load_data]") {
+    Probe probe;
+    probe.exec("DROP TABLE IF EXISTS myd_notes");
+    const Model m = model("Note", R"({"fields": {"code": {"type": "str", "unique": true, "max_length": 20}, "body": "str",
+                                                 "price": {"type": "decimal", "precision": 12, "scale": 2}, "at": "datetime"}})",
+                          "myd_notes");
+    for (char delimiter : {'\t', ',', '5'}) {
+        probe.exec("DROP TABLE IF EXISTS myd_notes");
+        auto db = open();
+        LoadOptions o;
+        o.load_data_delimiter = delimiter;
+        o.load_data_id_gaps = true;  // generated ids: LOAD DATA only when gaps are allowed (lock mode 1 here)
+        db->set_load_options(o);
+        db->ensure_table(m);
+        std::vector<std::vector<SqlValue>> rows;
+        for (int i = 0; i < 50; ++i)
+            rows.push_back({std::string("c" + std::to_string(i)), std::string(i % 2 ? "tab\there,comma\\N \"q\" 5\nline\\" : ""),
+                            i % 3 ? SqlValue{Decimal{"-12.50"}} : SqlValue{}, Timestamp{1'700'000'000'000'001 + i}});
+        auto c = db->insert_rows(m, batch(m, {"code", "body", "price", "at"}, rows), ConflictMode::error, {});
+        CHECK(c.inserted == 50);
+        CHECK(probe.scalar("SELECT COUNT(*) FROM myd_notes WHERE body = 'tab\\there,comma\\\\N \"q\" 5\\nline\\\\'") == "25");
+        CHECK(probe.scalar("SELECT COUNT(*) FROM myd_notes WHERE body = ''") == "25");
+        CHECK(probe.scalar("SELECT COUNT(*) FROM myd_notes WHERE price IS NULL") == "17");
+        CHECK(probe.scalar("SELECT COUNT(*) FROM myd_notes WHERE price = -12.50") == "33");
+        CHECK(probe.scalar("SELECT CAST(at AS CHAR) FROM myd_notes WHERE code = 'c3'") == "2023-11-14 22:13:20.000004");
+
+        // A duplicate: LOCAL would skip it silently; the writer redoes the batch by INSERT and isolates it.
+        db->begin();
+        try {
+            db->insert_rows(m, batch(m, {"code", "body", "price", "at"},
+                                     {{std::string("n1"), std::string("x"), SqlValue{}, SqlValue{}},
+                                      {std::string("c7"), std::string("x"), SqlValue{}, SqlValue{}},
+                                      {std::string("n2"), std::string("x"), SqlValue{}, SqlValue{}}}),
+                            ConflictMode::error, {});
+            FAIL("expected a RowWriteError");
+        } catch (const RowWriteError& e) {
+            CHECK(e.row() == 1);
+            CHECK(e.written().inserted == 1);
+        }
+        db->commit();
+        CHECK(probe.scalar("SELECT COUNT(*) FROM myd_notes") == "51");
+    }
+}

@@ -16,6 +16,15 @@
 /// row gets no info, so such a row is tried as a plain INSERT and, on a duplicate key, skipped
 /// or written again with ON DUPLICATE KEY UPDATE.
 ///
+/// Load options: plain creates (ConflictMode::error) go through `LOAD DATA LOCAL INFILE`
+/// streamed from memory (mysql_set_local_infile_handler; tab-separated text with backslash
+/// escapes, \N for NULL) when use_load_data is set, the server has local_infile, and no
+/// generated id is lost by it: the batch carries ids, the id is not AUTO_INCREMENT,
+/// innodb_autoinc_lock_mode is 0, or load_data_id_gaps allows it (InnoDB reserves ids for a
+/// LOAD DATA in growing blocks under modes 1/2 and drops the unused ones). A LOCAL load skips
+/// duplicates and downgrades bad values to warnings, so a load whose info reports any skipped
+/// row or warning is rolled back to the savepoint and the batch is written by INSERT instead.
+///
 /// insert_collecting_ids: LAST_INSERT_ID() of a multi-row INSERT is its first id, and the rows
 /// got consecutive ids (step @@auto_increment_increment) when innodb_autoinc_lock_mode is 0 or
 /// 1, which the writer reads at connect; with mode 2 it inserts one row per statement.
