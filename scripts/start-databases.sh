@@ -112,6 +112,9 @@ CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
 ALTER USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
 ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
 GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'127.0.0.1', '$DB_USER'@'localhost';
+-- The bulk integration suite runs in a database of its own (as on PostgreSQL).
+CREATE DATABASE IF NOT EXISTS \`bulkflow_suite\` CHARACTER SET utf8mb4;
+GRANT ALL PRIVILEGES ON \`bulkflow_suite\`.* TO '$DB_USER'@'127.0.0.1', '$DB_USER'@'localhost';
 SET GLOBAL local_infile = 1;
 SQL
   local infile

@@ -1,6 +1,7 @@
 #include "job.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/mysql_dialect.hpp>
 #include <bulkflow/postgres_dialect.hpp>
 #include <bulkflow/sqlite_dialect.hpp>
 
@@ -14,8 +15,7 @@ std::unique_ptr<Dialect> open_database(const std::string& database_url, const Mo
     switch (url.kind) {
     case DatabaseKind::sqlite: db = open_sqlite(url); break;
     case DatabaseKind::postgresql: db = open_postgres(url); break;
-    case DatabaseKind::mysql:
-        throw Error(ErrorCode::connection, "the MySQL/MariaDB writer is not built yet; use a sqlite:/// URL for now");
+    case DatabaseKind::mysql: db = open_mysql(url); break;
     }
     db->ensure_table(model);
     return db;

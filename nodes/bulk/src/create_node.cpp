@@ -202,6 +202,30 @@ LoadOptions load_options(const Params& p) {
     LoadOptions o;
     o.use_copy = p.get_bool("use_copy", true);
     o.disable_triggers = p.get_bool("disable_triggers", false) || p.get_bool("migration_mode", false);
+    o.use_load_data = p.get_bool("use_load_data", true);
+    if (const auto* my = p.json("mysql_options")) {
+        if (!my->is_object()) Params::fail("mysql_options", "must be an object {local_infile, fields_terminated_by, allow_id_gaps, ignore_lines}");
+        for (const auto& kv : my->get_object()) {
+            const std::string k(kv.key());
+            if (k == "local_infile") {
+                if (!kv.value().is_bool()) Params::fail("mysql_options", "local_infile must be true or false");
+                o.use_load_data = o.use_load_data && kv.value().get_bool();
+            } else if (k == "fields_terminated_by") {
+                const auto* d = kv.value().if_string();
+                if (!d || d->size() != 1 || (*d)[0] == '\\' || (*d)[0] == '\n' || (*d)[0] == '\r')
+                    Params::fail("mysql_options", "fields_terminated_by must be one character other than a backslash or a line break");
+                o.load_data_delimiter = (*d)[0];
+            } else if (k == "allow_id_gaps") {
+                if (!kv.value().is_bool()) Params::fail("mysql_options", "allow_id_gaps must be true or false");
+                o.load_data_id_gaps = kv.value().get_bool();
+            } else if (k == "ignore_lines") {
+                // The rows are streamed from the records, without a header line to skip.
+                if (!kv.value().is_int64() || kv.value().get_int64() < 0) Params::fail("mysql_options", "ignore_lines must be an integer >= 0");
+            } else {
+                Params::fail("mysql_options", "unknown option '" + k + "' (local_infile, fields_terminated_by, allow_id_gaps, ignore_lines)");
+            }
+        }
+    }
     if (const auto* c = p.json("copy_options")) {
         if (!c->is_object()) Params::fail("copy_options", "must be an object {format, delimiter, null_string}");
         for (const auto& kv : c->get_object()) {

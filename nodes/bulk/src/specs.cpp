@@ -8,7 +8,6 @@ namespace {
 using J = boost::json::value;
 constexpr auto S = Support::supported;
 constexpr auto IGN = Support::ignored;
-constexpr auto PLAN = Support::planned;
 
 struct P {
     const char* name;
@@ -32,7 +31,6 @@ ParamSpec make(const P& p) {
 
 constexpr const char* kNoGc = "C++ has no garbage collector; memory is bounded by batch_size x in-flight batches";
 constexpr const char* kNoCallback = "Python callbacks do not exist in bulkflow; failed records go to failed_records_file and the result's errors";
-constexpr const char* kMy = "MySQL/MariaDB writer; the SQLite writer ignores it";
 
 // Parameters every bulk node shares.
 const std::vector<P>& common() {
@@ -117,8 +115,8 @@ const std::vector<P>& create_like() {
         {"disable_indexes", ParamType::boolean, J(false), "PostgreSQL: drop secondary (non-unique) indexes before the load and rebuild them afterwards, also when the load fails. No effect on SQLite."},
         {"disable_foreign_keys", ParamType::boolean, J(false), "Skip foreign key checks during the load."},
         {"disable_autocommit", ParamType::boolean, J(true), "Manual transaction control (always on: one transaction per batch)."},
-        {"use_load_data", ParamType::boolean, J(true), "Use LOAD DATA LOCAL INFILE.", PLAN, kMy},
-        {"mysql_options", ParamType::object, std::nullopt, "LOAD DATA options.", PLAN, kMy},
+        {"use_load_data", ParamType::boolean, J(true), "MySQL/MariaDB: plain creates (no conflict_resolution, no nested ids) load each batch with LOAD DATA LOCAL INFILE streamed from memory when no generated id is lost by it (records carry their ids, the id is not AUTO_INCREMENT, innodb_autoinc_lock_mode 0, or mysql_options.allow_id_gaps); a batch the server would skip or warn about is written again by multi-row INSERT, so errors and counts stay exact. Needs local_infile on the server (else INSERT). No effect on SQLite and PostgreSQL."},
+        {"mysql_options", ParamType::object, std::nullopt, "MySQL/MariaDB LOAD DATA {local_infile: false turns it off, fields_terminated_by: one character (default tab), allow_id_gaps: true uses LOAD DATA also where InnoDB leaves gaps between the generated ids of consecutive loads (innodb_autoinc_lock_mode 1/2), ignore_lines: accepted, no effect (the stream has no header line)}. No effect on SQLite and PostgreSQL."},
     };
     return v;
 }

@@ -1,13 +1,15 @@
 #pragma once
-// Runs bulk workflows through the public C++ API against a fresh database (an SQLite file, or
-// an emptied PostgreSQL schema with BULKFLOW_TEST_DIALECT=postgres) and reads the resulting
-// table state back with the database's own C API (never through bulkflow's code).
+// Runs bulk workflows through the public C++ API against a fresh database (an SQLite file, an
+// emptied PostgreSQL schema with BULKFLOW_TEST_DIALECT=postgres, or an emptied MariaDB/MySQL
+// database with BULKFLOW_TEST_DIALECT=mysql) and reads the resulting table state back with the
+// database's own C API (never through bulkflow's code).
 
 #include <bulkflow/builder.hpp>
 #include <bulkflow/runtime.hpp>
 
 #include <boost/json.hpp>
 #include <libpq-fe.h>
+#include <mysql.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -37,7 +39,7 @@ inline const char* kProductModel = R"({
   }
 })";
 
-/// Which database the suite runs on: env BULKFLOW_TEST_DIALECT = sqlite (default) | postgres.
+/// Which database the suite runs on: env BULKFLOW_TEST_DIALECT = sqlite (default) | postgres | mysql.
 inline std::string test_dialect() {
     const char* d = std::getenv("BULKFLOW_TEST_DIALECT");
     return d && *d ? d : "sqlite";
@@ -142,6 +144,78 @@ private:
     PGconn* conn_ = nullptr;
 };
 
+/// Verification queries straight to MariaDB/MySQL through Connector/C, in the suite's own
+/// database bulkflow_suite (scripts/start-databases.sh creates it), emptied for each test.
+/// The session reads `||` as concatenation and backslashes literally, as the checks are written
+/// for SQLite and PostgreSQL; DATETIME values come back as "YYYY-MM-DDTHH:MM:SS.ffffffZ".
+class MysqlProbe {
+public:
+    explicit MysqlProbe(std::string& url_out) {
+        const char* base = std::getenv("BULKFLOW_TEST_MYSQL_URL");
+        const std::string admin = base && *base ? base : "mysql://bulkflow:bulkflow@127.0.0.1:3306/bulkflow_test";
+        static const std::regex parts(R"(mysql://([^:@/]*)(?::([^@/]*))?@([^:/]+)(?::(\d+))?/(.*))");
+        std::smatch m;
+        if (!std::regex_match(admin, m, parts)) throw std::runtime_error("BULKFLOW_TEST_MYSQL_URL: cannot parse " + admin);
+        url_out = admin.substr(0, admin.rfind('/') + 1) + "bulkflow_suite";
+        conn_ = mysql_init(nullptr);
+        if (!mysql_real_connect(conn_, m[3].str().c_str(), m[1].str().c_str(), m[2].str().c_str(), "bulkflow_suite",
+                                m[4].matched ? static_cast<unsigned>(std::stoul(m[4].str())) : 3306, nullptr, 0)) {
+            std::string msg = mysql_error(conn_);
+            mysql_close(conn_);
+            throw std::runtime_error("cannot connect to the test MariaDB (database bulkflow_suite): " + msg);
+        }
+        exec("SET NAMES utf8mb4");
+        exec("SET time_zone = '+00:00', sql_mode = 'PIPES_AS_CONCAT,NO_BACKSLASH_ESCAPES,STRICT_ALL_TABLES'");
+        exec("SET foreign_key_checks = 0");
+        for (const auto& r : query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"))
+            exec("DROP TABLE IF EXISTS `" + r.at(0).value() + "`");
+        exec("SET foreign_key_checks = 1");
+    }
+    ~MysqlProbe() { mysql_close(conn_); }
+    MysqlProbe(const MysqlProbe&) = delete;
+    MysqlProbe& operator=(const MysqlProbe&) = delete;
+
+    Rows query(const std::string& sql) const {
+        if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) throw std::runtime_error("bad test query: " + std::string(mysql_error(conn_)));
+        MYSQL_RES* r = mysql_store_result(conn_);
+        if (!r) throw std::runtime_error("bad test query (no result): " + std::string(mysql_error(conn_)));
+        Rows rows;
+        const unsigned n = mysql_num_fields(r);
+        MYSQL_FIELD* fields = mysql_fetch_fields(r);
+        while (MYSQL_ROW row = mysql_fetch_row(r)) {
+            unsigned long* len = mysql_fetch_lengths(r);
+            std::vector<Cell> cells;
+            for (unsigned i = 0; i < n; ++i) {
+                if (!row[i]) cells.emplace_back(std::nullopt);
+                else cells.emplace_back(normalise(fields[i].type, std::string(row[i], len[i])));
+            }
+            rows.push_back(std::move(cells));
+        }
+        mysql_free_result(r);
+        return rows;
+    }
+
+    void exec(const std::string& sql) {
+        if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) throw std::runtime_error(sql + ": " + mysql_error(conn_));
+        if (MYSQL_RES* r = mysql_store_result(conn_)) mysql_free_result(r);
+    }
+
+private:
+    static std::string normalise(enum_field_types type, std::string v) {
+        if (type == MYSQL_TYPE_DATETIME || type == MYSQL_TYPE_TIMESTAMP) {
+            static const std::regex ts(R"((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?)");
+            std::smatch m;
+            if (std::regex_match(v, m, ts)) {
+                std::string frac = m[3].matched ? m[3].str() : "";
+                frac.resize(6, '0');
+                return m[1].str() + "T" + m[2].str() + "." + frac + "Z";
+            }
+        }
+        return v;
+    }
+    MYSQL* conn_ = nullptr;
+};
+
 class BulkDb {
 public:
     explicit BulkDb(const std::string& name) {
@@ -149,6 +223,10 @@ public:
         std::filesystem::create_directories(dir_);
         if (test_dialect() == "postgres") {
             pg_ = std::make_unique<PgProbe>(url_);
+            return;
+        }
+        if (test_dialect() == "mysql") {
+            my_ = std::make_unique<MysqlProbe>(url_);
             return;
         }
         path_ = dir_ / (name + ".db");
@@ -177,6 +255,7 @@ public:
 
     Rows query(const std::string& sql) const {
         if (pg_) return pg_->query(sql);
+        if (my_) return my_->query(sql);
         sqlite3* db = nullptr;
         if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
             throw std::runtime_error("cannot open test db");
@@ -203,6 +282,7 @@ public:
     /// Runs a statement that changes the database (test setup behind bulkflow's back).
     void exec(const std::string& sql) {
         if (pg_) return pg_->exec(sql);
+        if (my_) return my_->exec(sql);
         sqlite3* db = nullptr;
         sqlite3_open(path_.c_str(), &db);
         char* err = nullptr;
@@ -221,6 +301,7 @@ private:
     std::filesystem::path dir_, path_;
     std::string url_;
     std::unique_ptr<PgProbe> pg_;
+    std::unique_ptr<MysqlProbe> my_;
     std::vector<std::pair<std::string, boost::json::value>> models_;
 };
 

@@ -149,11 +149,12 @@ TEST_CASE("rows written before a failing row in the same batch are counted", "[b
     CHECK(std::string(d.at("errors").at(0).at("error").as_string()).rfind("record ", 0) != 0);  // no doubled prefix
 }
 
-TEST_CASE("a killed database connection is retried to completion with nothing duplicated", "[bulk][errors][postgres]") {
-    if (test_dialect() != "postgres") {
-        WARN("PostgreSQL only: pg_terminate_backend");
+TEST_CASE("a killed database connection is retried to completion with nothing duplicated", "[bulk][errors][postgres][mysql]") {
+    if (test_dialect() != "postgres" && test_dialect() != "mysql") {
+        WARN("PostgreSQL and MySQL only: pg_terminate_backend / KILL");
         return;
     }
+    const bool pg = test_dialect() == "postgres";
     BulkDb db("kill");
     db.run_node("ProductBulkCreateNode", {{"data", products(1)}});  // table exists before the race
     db.exec("TRUNCATE products");
@@ -162,10 +163,19 @@ TEST_CASE("a killed database connection is retried to completion with nothing du
         // Wait until the load has committed something, then kill the backend that is writing.
         for (int i = 0; i < 2000 && !killed; ++i) {
             if (db.count() > 0) {
-                auto rows = db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                     "AND pid <> pg_backend_pid() AND state <> 'idle' AND query NOT ILIKE '%pg_stat_activity%'");
+                auto rows = pg ? db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                          "AND pid <> pg_backend_pid() AND state <> 'idle' AND query NOT ILIKE '%pg_stat_activity%'")
+                               : db.query("SELECT id FROM information_schema.processlist WHERE db = DATABASE() "
+                                          "AND id <> CONNECTION_ID() AND command <> 'Sleep'");
                 for (const auto& r : rows) {
-                    db.query("SELECT pg_terminate_backend(" + r.at(0).value() + ")");
+                    if (pg) db.query("SELECT pg_terminate_backend(" + r.at(0).value() + ")");
+                    else {
+                        try {
+                            db.exec("KILL " + r.at(0).value());
+                        } catch (const std::exception&) {
+                            continue;  // ended meanwhile
+                        }
+                    }
                     killed = true;
                 }
             }

@@ -27,7 +27,9 @@ boost::json::array stocked(int n) {
 }
 
 std::string snapshot_names(BulkDb& db) {
-    return db.scalar("SELECT " + std::string(test_dialect() == "postgres" ? "string_agg(name, ',' ORDER BY id)" : "group_concat(name, ',')") +
+    return db.scalar("SELECT " + std::string(test_dialect() == "postgres" ? "string_agg(name, ',' ORDER BY id)"
+                                  : test_dialect() == "mysql"  ? "GROUP_CONCAT(name ORDER BY id SEPARATOR ',')"
+                                                               : "group_concat(name, ',')") +
                      " FROM (SELECT name, id FROM snapshots ORDER BY id) s");
 }
 

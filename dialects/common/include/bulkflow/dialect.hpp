@@ -52,6 +52,9 @@ struct LoadOptions {
     std::string copy_delimiter;       ///< text/csv: one character (default: tab for text, ',' for csv)
     std::string copy_null;            ///< text/csv NULL marker (default: \N for text, empty for csv)
     bool disable_triggers = false;    ///< PostgreSQL: session_replication_role = replica for the load
+    bool use_load_data = true;        ///< MySQL: plain creates by LOAD DATA LOCAL INFILE from memory
+    char load_data_delimiter = '\t';  ///< MySQL LOAD DATA field separator (mysql_options.fields_terminated_by)
+    bool load_data_id_gaps = false;   ///< MySQL: LOAD DATA even where it leaves gaps between generated ids
 };
 
 /// The rows of one query, fetched a page at a time.
