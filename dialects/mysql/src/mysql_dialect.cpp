@@ -7,7 +7,9 @@
 
 #include <mysqld_error.h>
 
+#include <cstdint>
 #include <map>
+#include <random>
 
 namespace bulkflow {
 namespace {
@@ -18,7 +20,17 @@ using detail::MyStatement;
 
 class MysqlDialect final : public Dialect {
 public:
-    explicit MysqlDialect(const DatabaseUrl& url) : conn_(url), writer_(conn_) {}
+    explicit MysqlDialect(const DatabaseUrl& url) : conn_(url), writer_(conn_), commit_key_(random_key()) {
+        // Outside any transaction: DDL would commit one implicitly.
+        conn_.exec("CREATE TABLE IF NOT EXISTS bulkflow_commit_log (session_key CHAR(32) PRIMARY KEY, seq BIGINT NOT NULL) "
+                   "ENGINE=InnoDB",
+                   "creating bulkflow_commit_log");
+    }
+    ~MysqlDialect() override {
+        if (!conn_.broken()) conn_.exec_quietly(("DELETE FROM bulkflow_commit_log WHERE session_key = '" + commit_key_ + "'").c_str());
+    }
+    MysqlDialect(const MysqlDialect&) = delete;
+    MysqlDialect& operator=(const MysqlDialect&) = delete;
 
     DatabaseKind kind() const noexcept override { return DatabaseKind::mysql; }
     const SqlFlavor& flavor() const noexcept override { return sql_flavor(DatabaseKind::mysql); }
@@ -35,9 +47,18 @@ public:
         conn_.exec("START TRANSACTION", "begin");
         writer_.set_in_transaction(true);
     }
+    // A connection lost (or KILLed) while COMMIT runs leaves the outcome unknown: the server may
+    // have committed. Retrying the batch then would store it twice, so every transaction also
+    // writes this connection's row of bulkflow_commit_log, and a fresh connection reads it back.
     void commit() override {
         writer_.set_in_transaction(false);
-        conn_.exec("COMMIT", "commit");
+        const std::string seq = std::to_string(++commit_seq_);
+        conn_.exec("REPLACE INTO bulkflow_commit_log (session_key, seq) VALUES ('" + commit_key_ + "', " + seq + ")", "commit");
+        try {
+            conn_.exec("COMMIT", "commit");
+        } catch (const Error&) {
+            if (!conn_.broken() || !committed_before_loss(seq)) throw;
+        }
     }
     void rollback() noexcept override {
         writer_.set_in_transaction(false);
@@ -141,6 +162,26 @@ public:
     }
 
 private:
+    /// After a connection lost during COMMIT: true when the commit numbered `seq` happened. The
+    /// locking read waits for the old connection's transaction to end either way.
+    bool committed_before_loss(const std::string& seq) noexcept {
+        try {
+            reconnect();
+            return conn_.scalar("SELECT seq FROM bulkflow_commit_log WHERE session_key = '" + commit_key_ + "' LOCK IN SHARE MODE",
+                                "checking a commit's outcome") == seq;
+        } catch (...) {
+            return false;
+        }
+    }
+
+    static std::string random_key() {
+        std::random_device rd;
+        std::string key;
+        constexpr char hex[] = "0123456789abcdef";
+        for (int i = 0; i < 32; ++i) key += hex[rd() % 16];
+        return key;
+    }
+
     void reconnect() {
         conn_.reconnect();
         writer_.forget_session();
@@ -150,6 +191,8 @@ private:
 
     MyConnection conn_;
     detail::MyWriter writer_;
+    std::string commit_key_;     // this connection's row in bulkflow_commit_log
+    std::uint64_t commit_seq_ = 0;
     bool fk_off_ = false;
     std::map<std::string, std::map<std::string, std::string>> dropped_;  // table -> index -> columns
 };

@@ -8,6 +8,8 @@
 #include <bulkflow/postgres_dialect.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 
 namespace bulkflow {
@@ -59,7 +61,22 @@ public:
         if (conn_.broken()) reconnect();  // a retry after a lost connection starts on a fresh one
         conn_.exec("BEGIN", "begin");
     }
-    void commit() override { detail::commit_checked(conn_); }
+    // A connection lost while COMMIT runs leaves the outcome unknown: the server may have
+    // committed before it went. Retrying the batch then would store it twice, so the
+    // transaction's id is read first and its status asked on a fresh connection.
+    void commit() override {
+        if (conn_.failed_transaction()) return detail::commit_checked(conn_);  // says it rolled back
+        std::string txid;
+        {
+            auto r = conn_.exec("SELECT txid_current()", "commit");
+            txid = PQgetvalue(r.get(), 0, 0);
+        }
+        try {
+            detail::commit_checked(conn_);
+        } catch (const Error&) {
+            if (!conn_.broken() || !committed_before_loss(txid)) throw;
+        }
+    }
     void rollback() noexcept override {
         if (conn_.in_transaction()) conn_.exec_quietly("ROLLBACK");
     }
@@ -182,6 +199,23 @@ private:
         conn_.exec(want ? "SET session_replication_role = replica" : "SET session_replication_role = DEFAULT",
                    "setting session_replication_role");
         replica_ = want;
+    }
+
+    /// After a connection lost during COMMIT: true when transaction `txid` committed. Waits while
+    /// the old backend is still finishing it; false when that cannot be known (the caller's
+    /// error then stands).
+    bool committed_before_loss(const std::string& txid) noexcept {
+        try {
+            reconnect();
+            for (int i = 0; i < 3000; ++i) {  // up to 30 s
+                auto r = conn_.exec_params("SELECT txid_status(CAST($1 AS BIGINT))", {SqlValue{txid}}, "checking a commit's outcome");
+                const std::string status = PQgetisnull(r.get(), 0, 0) ? "" : PQgetvalue(r.get(), 0, 0);
+                if (status != "in progress") return status == "committed";
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        } catch (...) {
+        }
+        return false;
     }
 
     void reconnect() {
