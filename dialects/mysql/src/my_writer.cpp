@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <unordered_set>
 
 namespace bulkflow::detail {
 namespace {
@@ -366,11 +367,85 @@ void MyWriter::insert_collecting_ids(const Model& m, const RowBatch& rows, std::
         [&](std::size_t, std::size_t) { ids.insert(ids.end(), attempt_ids.begin(), attempt_ids.end()); });
 }
 
+static bool distinct_ids(const RowBatch& rows, std::size_t id_pos) {
+    std::unordered_set<std::string> seen;
+    std::string key;
+    for (std::size_t r = 0; r < rows.rows(); ++r) {
+        const SqlValue& v = rows.at(r, id_pos);
+        if (const auto* i = std::get_if<std::int64_t>(&v)) key = "i" + std::to_string(*i);
+        else if (const auto* t = std::get_if<std::string>(&v)) key = "s" + *t;
+        else return false;  // NULL or another type: let the row-by-row path judge it
+        if (!seen.insert(key).second) return false;
+    }
+    return true;
+}
+
 std::size_t MyWriter::update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) {
-    const auto& q = my();
     const auto& cols = rows.columns();
     const std::size_t id_pos = rows.column_of("id");
     if (id_pos == cols.size()) throw Error(ErrorCode::invalid_parameter, "update records need an 'id'");
+    // One UPDATE ... JOIN per batch from a temporary staging table: a statement per row costs the
+    // server ten times the work. Repeated ids (the last record must win) and a batch whose
+    // statement fails on one row (to find and report that row) go row by row.
+    if (rows.rows() > 1 && distinct_ids(rows, id_pos)) {
+        ImplicitTransaction txn(conn_, in_txn_);
+        conn_.exec("SAVEPOINT bulkflow_update", "savepoint");
+        try {
+            const std::size_t n = update_staged(m, rows, id_pos, extra_where);
+            conn_.exec("RELEASE SAVEPOINT bulkflow_update", "savepoint");
+            txn.commit();
+            return n;
+        } catch (const MyError& e) {
+            if (!e.row_level() || conn_.broken()) throw;
+            conn_.exec("ROLLBACK TO SAVEPOINT bulkflow_update", "rollback to savepoint");
+        }
+    }
+    return update_row_by_row(m, rows, id_pos, extra_where);
+}
+
+std::size_t MyWriter::update_staged(const Model& m, const RowBatch& rows, std::size_t id_pos, const std::string& extra_where) {
+    const auto& q = my();
+    const auto& cols = rows.columns();
+    const std::string table = q.quote_identifier(m.table);
+    std::string key = m.table + '\0';
+    for (const Field* f : cols) key += f->name + ',';
+    auto it = stages_.find(key);
+    if (it == stages_.end()) {
+        // Staging columns are named bulkflow_c<i>, so extra_where's plain names mean the target's.
+        const std::string name = "bulkflow_stage_" + std::to_string(stages_.size() + 1);
+        std::string select;
+        for (std::size_t i = 0; i < cols.size(); ++i)
+            select += (i ? ", " : "") + q.quote_identifier(cols[i]->name) + " AS bulkflow_c" + std::to_string(i);
+        // A temporary table: no implicit commit, gone with the session.
+        conn_.exec("CREATE TEMPORARY TABLE IF NOT EXISTS " + name + " ENGINE=InnoDB AS SELECT " + select + " FROM " + table + " LIMIT 0",
+                   "creating a staging table for '" + m.table + "'");
+        it = stages_.emplace(key, name).first;
+    }
+    const std::string& stage = it->second;
+    conn_.exec("DELETE FROM " + stage, "emptying the staging table");
+    Insert ins;
+    ins.head = "INSERT INTO " + stage + " (";
+    for (std::size_t i = 0; i < cols.size(); ++i) ins.head += (i ? ", " : "") + std::string("bulkflow_c") + std::to_string(i);
+    ins.head += ")";
+    ins.width = cols.size();
+    const std::size_t per = std::max<std::size_t>(1, std::min(kMaxRowsPerStatement, kMaxParams / std::max<std::size_t>(1, ins.width)));
+    insert_values(ins, rows, 0, rows.rows(), false, per, [](std::size_t, std::size_t, MyStatement&) {});
+
+    std::string set;
+    for (std::size_t i = 0; i < cols.size(); ++i)
+        if (i != id_pos) set += (set.empty() ? "" : ", ") + table + "." + q.quote_identifier(cols[i]->name) + " = s.bulkflow_c" + std::to_string(i);
+    if (m.find("updated_at") && rows.column_of("updated_at") == cols.size())
+        set += (set.empty() ? "" : ", ") + table + "." + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
+    if (set.empty()) set = table + "." + q.quote_identifier("id") + " = " + table + "." + q.quote_identifier("id");
+    std::string sql = "UPDATE " + table + " JOIN " + stage + " AS s ON " + table + "." + q.quote_identifier("id") + " = s.bulkflow_c" +
+                      std::to_string(id_pos) + " SET " + set;
+    if (!extra_where.empty()) sql += " WHERE (" + extra_where + ")";
+    return statement(sql).execute("update of table '" + m.table + "'");  // found rows: CLIENT_FOUND_ROWS
+}
+
+std::size_t MyWriter::update_row_by_row(const Model& m, const RowBatch& rows, std::size_t id_pos, const std::string& extra_where) {
+    const auto& q = my();
+    const auto& cols = rows.columns();
     std::string sql = "UPDATE " + q.quote_identifier(m.table) + " SET ";
     std::vector<std::size_t> order;
     bool first = true;

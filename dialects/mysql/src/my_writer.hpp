@@ -28,7 +28,10 @@ public:
     /// A prepared statement for `sql`, kept for reuse (a few dozen at most).
     MyStatement& statement(const std::string& sql);
     /// After a reconnect: prepared statements died with the old connection.
-    void forget_session() { statements_.clear(); }
+    void forget_session() {
+        statements_.clear();
+        stages_.clear();  // temporary tables died with the session
+    }
     /// LOAD DATA LOCAL INFILE for plain creates (when the server allows local_infile).
     void set_load_data(bool enabled, char delimiter, bool id_gaps) noexcept {
         load_data_ = enabled;
@@ -58,6 +61,11 @@ private:
     void insert_values(const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi, bool with_upsert,
                        std::size_t per_statement, const std::function<void(std::size_t, std::size_t, MyStatement&)>& done);
 
+    /// update_rows with distinct ids: the batch into a temporary staging table, one UPDATE ... JOIN.
+    std::size_t update_staged(const Model& m, const RowBatch& rows, std::size_t id_pos, const std::string& extra_where);
+    /// update_rows one statement per row (repeated ids, or to find a failing row).
+    std::size_t update_row_by_row(const Model& m, const RowBatch& rows, std::size_t id_pos, const std::string& extra_where);
+
     /// Streams rows [lo, hi) through LOAD DATA LOCAL INFILE. True when the server stored every
     /// row without skipping one or warning; false: the caller rolls back and uses INSERT.
     bool load_data(const Model& m, const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi);
@@ -68,6 +76,7 @@ private:
     bool id_gaps_ = false;
     std::string buffer_;  // LOAD DATA text, reused across calls
     std::map<std::string, std::unique_ptr<MyStatement>> statements_;
+    std::map<std::string, std::string> stages_;  // table + columns -> staging table (update_staged)
     bool in_txn_ = false;
 };
 

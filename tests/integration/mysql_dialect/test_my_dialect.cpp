@@ -232,3 +232,46 @@ TEST_CASE("LOAD DATA LOCAL INFILE stores hostile text exactly and falls back to 
         CHECK(probe.scalar("SELECT COUNT(*) FROM myd_notes") == "51");
     }
 }
+
+TEST_CASE("updates by id run as one UPDATE ... JOIN per batch; a failing row is still found", "[mysql][update]") {
+    Probe probe;
+    probe.exec("DROP TABLE IF EXISTS myd_upd");
+    const Model m = model("Upd", R"({"fields": {"code": {"type": "str", "unique": true, "max_length": 20}, "qty": "int"}})", "myd_upd");
+    auto db = open();
+    db->ensure_table(m);
+    std::vector<std::vector<SqlValue>> rows;
+    for (std::int64_t i = 1; i <= 3000; ++i) rows.push_back({std::string("c") + std::to_string(i), i});
+    db->insert_rows(m, batch(m, {"code", "qty"}, rows), ConflictMode::error, {});
+
+    // 3,000 distinct ids (one with an unchanged value: found rows count it) and one id that does not exist.
+    std::vector<std::vector<SqlValue>> changes;
+    for (std::int64_t i = 1; i <= 3000; ++i) changes.push_back({i, i == 7 ? std::int64_t{7} : i * 10});
+    changes.push_back({std::int64_t{99999}, std::int64_t{1}});
+    const auto multi_before = std::stoll(probe.scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_UPDATE_MULTI'"));
+    const auto single_before = std::stoll(probe.scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_UPDATE'"));
+    db->begin();
+    CHECK(db->update_rows(m, batch(m, {"id", "qty"}, changes), "") == 3000);
+    db->commit();
+    const auto multi = std::stoll(probe.scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_UPDATE_MULTI'")) - multi_before;
+    const auto single = std::stoll(probe.scalar("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'COM_UPDATE'")) - single_before;
+    CHECK(multi >= 1);
+    CHECK(single < 100);  // not one statement per row (other sessions may add a few)
+    CHECK(probe.scalar("SELECT SUM(qty) FROM myd_upd") == std::to_string(10 * 3000 * 3001 / 2 - 70 + 7));
+
+    // Row 1,500 takes the code of id 2,500 (not in the batch): the joined statement fails, the
+    // batch goes row by row, stores the rows before it and reports that row.
+    std::vector<std::vector<SqlValue>> clash;
+    for (std::int64_t i = 1; i <= 2000; ++i) clash.push_back({i, i == 1500 ? SqlValue{std::string("c2500")} : SqlValue{std::string("n") + std::to_string(i)}});
+    db->begin();
+    try {
+        db->update_rows(m, batch(m, {"id", "code"}, clash), "");
+        FAIL("no error");
+    } catch (const RowWriteError& e) {
+        CHECK(e.row() == 1499);
+        CHECK(e.written().updated == 1499);
+        CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("record 1499") && Catch::Matchers::Contains("Duplicate entry 'c2500'"));
+    }
+    db->commit();
+    CHECK(probe.scalar("SELECT COUNT(*) FROM myd_upd WHERE code LIKE 'n%'") == "1499");
+    probe.exec("DROP TABLE myd_upd");
+}
