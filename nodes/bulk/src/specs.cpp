@@ -48,7 +48,7 @@ const std::vector<P>& common() {
         {"progress_callback", ParamType::boolean, J(true), "Report progress (shown by `bulkflow run --progress`)."},
         {"progress_interval", ParamType::integer, J(1000), "Report progress every N records."},
         {"progress_format", ParamType::string, J("both"), "percentage, count or both (the CLI shows both).", IGN, "the CLI display decides the format"},
-        {"parallel_batches", ParamType::integer, J(1), "Batches in flight: converted and validated concurrently; on PostgreSQL creates and upserts also write them concurrently on pooled connections, a batch sharing a unique key value with an earlier unfinished one waiting for it (SQLite has one writer; updates by rows, nested, resumable and atomic loads write in order)."},
+        {"parallel_batches", ParamType::integer, J(1), "Batches in flight: converted and validated concurrently; on PostgreSQL and MySQL creates and upserts also write them concurrently on pooled connections, a batch sharing a unique key value with an earlier unfinished one waiting for it (SQLite has one writer; updates by rows, nested, resumable and atomic loads write in order)."},
         {"max_workers", ParamType::integer, std::nullopt, "Maximum threads converting and writing batches for this node."},
         {"connection_pool_size", ParamType::integer, std::nullopt, "Connections for parallel writes (default: parallel_batches)."},
         {"load_balancing", ParamType::string, J("least_loaded"), "How batches pick a pooled connection: least_loaded (any idle one) or round_robin (batch i uses connection i mod N)."},
