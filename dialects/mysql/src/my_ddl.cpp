@@ -2,6 +2,7 @@
 
 #include "my_statement.hpp"
 
+#include <bulkflow/existing_table.hpp>
 #include <bulkflow/sql_flavor.hpp>
 
 #include <algorithm>
@@ -103,18 +104,8 @@ std::optional<std::string> incompatible(const Field& f, const Column& c) {
 }
 
 void check_existing(const Model& m, const std::vector<Column>& existing) {
-    for (const auto& f : m.fields) {
-        auto it = std::find_if(existing.begin(), existing.end(), [&](const Column& c) { return c.name == f.name; });
-        if (it == existing.end())
-            throw Error(ErrorCode::invalid_workflow, "table '" + m.table + "' exists but has no column '" + f.name +
-                                                         "' required by model '" + m.name + "'; it is never altered automatically");
-        if (auto why = incompatible(f, *it)) {
-            std::string msg = "table '" + m.table + "' column '" + f.name + "' has type " + it->column_type;
-            if (!why->empty()) msg += " with " + *why;
-            msg += ", model '" + m.name + "' needs " + my_type(f) + " (" + std::string(to_string(f.type)) + ")";
-            throw Error(ErrorCode::invalid_workflow, msg);
-        }
-    }
+    check_existing_columns(m, existing, [](const Column& c) { return c.column_type; }, incompatible,
+                           [](const Field& f) { return my_type(f); });
 }
 
 void create(MyConnection& conn, const Model& m) {
