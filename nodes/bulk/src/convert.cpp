@@ -173,7 +173,10 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
                 }
                 const auto f = static_cast<std::size_t>(col_field[c]);
                 const Field& field = model.fields[f];
-                if (field.name == "id" && opt.ids == ConvertOptions::Ids::drop) continue;
+                if (field.name == "id" && opt.ids == ConvertOptions::Ids::drop && field.auto_increment) {
+                    if (!cell->is_null()) ++out.ids_ignored;  // the database generates the id
+                    continue;
+                }
                 if (field.name == "deleted_at") throw Error(ErrorCode::invalid_data, "field 'deleted_at' is managed by soft delete");
                 // A null timestamp the database maintains means "let the database set it".
                 if (field.system && cell->is_null()) continue;

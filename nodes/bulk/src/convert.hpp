@@ -52,6 +52,8 @@ struct ConvertedBatch {
     /// For nested_create: per stream index, the nested records by relationship key.
     std::vector<std::pair<std::size_t, boost::json::object>> nested;
     std::size_t records = 0;
+    /// Create without preserve_ids: records whose `id` was dropped (the database generates ids).
+    std::size_t ids_ignored = 0;
 };
 
 ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const ConvertOptions& options);

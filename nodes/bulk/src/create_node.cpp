@@ -168,6 +168,11 @@ public:
         if ((keep_ids || op_ == Operation::upsert) && !opt.dry_run) db->advance_id_sequence(m);
         boost::json::object extra{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}};
         if (opt.dry_run) extra["dry_run"] = true;
+        if (op_ == Operation::create) extra["ids_ignored"] = stats.ids_ignored;
+        if (!plan.checkpoint_key.empty() && !opt.dry_run) {
+            extra["already_loaded"] = stats.already_loaded;
+            extra["resumed_from"] = stats.resumed_from;
+        }
         if (nested.enabled()) extra["nested"] = nested.counts();
         if (p.get_bool("verify_migration", false) && !opt.dry_run) {
             std::vector<std::string> fields;

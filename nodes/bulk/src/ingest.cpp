@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 
@@ -72,16 +73,23 @@ private:
     std::condition_variable cv_;
 };
 
+// ensure_atomic: every batch in one transaction, committed at the end. dry_run: the same, rolled
+// back at the end, so that its counts are the real run's (the database decides conflicts).
+bool one_transaction(const JobOptions& opt) { return opt.ensure_atomic || opt.dry_run; }
+
 // Writes one converted batch: its own transaction (unless the whole load is one), failing rows
 // isolated under continue, checkpoint in the same transaction, retries per policy.
-BatchOutcome write_batch(Context& ctx, Dialect& db, const Token& token, const JobOptions& opt, const IngestPlan& plan) {
+BatchOutcome write_batch(Context& ctx, Dialect& db, const Token& token, const JobOptions& opt, const IngestPlan& plan,
+                         const LoadLedger* ledger) {
     BatchOutcome out;
     const std::size_t batch_end = token.raw.first_index + token.raw.size();
     with_retries(
         ctx, opt,
         [&] {
             out = {};
-            if (!opt.ensure_atomic) db.begin();
+            if (!one_transaction(opt)) db.begin();
+            // First: the ledger row's lock orders two runs of one load before either writes.
+            if (ledger) ledger->advance(db, token.raw.first_index, batch_end);
             for (const auto& group : token.converted.groups) {
                 auto c = write_isolated(group, token.raw, opt, out.failed, [&](const RowBatch& part) { return plan.write(db, part); });
                 out.counts.inserted += c.inserted;
@@ -94,11 +102,10 @@ BatchOutcome write_batch(Context& ctx, Dialect& db, const Token& token, const Jo
                 out.counts.updated += c.updated;
                 out.counts.skipped += c.skipped;
             }
-            if (!plan.checkpoint_key.empty() && !opt.ensure_atomic) checkpoint_write(db, plan.checkpoint_key, batch_end);
-            if (!opt.ensure_atomic) db.commit();
+            if (!one_transaction(opt)) db.commit();
         },
         [&] {
-            if (!opt.ensure_atomic) db.rollback();
+            if (!one_transaction(opt)) db.rollback();
         });
     return out;
 }
@@ -113,18 +120,27 @@ void check_max_errors(const JobOptions& opt, const JobStats& stats, std::size_t 
 
 void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOptions& opt, const IngestPlan& plan,
             JobStats& stats) {
-    auto cursor = stream.open();
     const auto total = stream.size_hint();
     std::size_t already_done = 0;
-    if (!plan.checkpoint_key.empty()) {
-        already_done = checkpoint_read(db, plan.checkpoint_key);
-        if (already_done > 0) {
-            ctx.log(LogLevel::info, "resuming after " + std::to_string(already_done) + " records already stored");
-            RecordBatch skip;
-            std::size_t skipped = 0;
-            while (skipped < already_done && cursor->next(skip, std::min(opt.batch_size, already_done - skipped)))
-                skipped += skip.size();
+    std::optional<LoadLedger> ledger;
+    if (!plan.checkpoint_key.empty() && !opt.dry_run) {
+        ledger.emplace(plan.checkpoint_key, input_fingerprint(stream));
+        const LedgerEntry entry = ledger->open(db);
+        if (entry.completed) {
+            ctx.log(LogLevel::info, "resumable: this input was loaded completely before (load '" + plan.checkpoint_key +
+                                        "'); nothing to do");
+            stats.already_loaded = true;
+            return;
         }
+        already_done = entry.records_done;
+    }
+    auto cursor = stream.open();
+    if (already_done > 0) {
+        ctx.log(LogLevel::info, "resuming after " + std::to_string(already_done) + " records already stored");
+        RecordBatch skip;
+        std::size_t skipped = 0;
+        while (skipped < already_done && cursor->next(skip, std::min(opt.batch_size, already_done - skipped)))
+            skipped += skip.size();
     }
     // SQLite has one writer at a time: extra connections would only queue on its lock. Keyed
     // writes block the admitting stage while a batch waits for an earlier one, which another
@@ -141,7 +157,7 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         for (std::size_t i = 1; i < n; ++i) more.push_back(plan.open_connection());
         pool = std::make_unique<ConnectionPool>(db, std::move(more), opt.round_robin);
     }
-    if (opt.ensure_atomic && !opt.dry_run) db.begin();
+    if (one_transaction(opt)) db.begin();
 
     // The pipeline carries raw pointers; `live` owns the batches. oneTBB does not destroy items
     // in flight when a failure cancels the pipeline, so ownership cannot travel with them.
@@ -168,19 +184,17 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         if (keyed && key_order.aborted()) return;  // an earlier batch failed; the run is ending
         const auto started = std::chrono::steady_clock::now();
         BatchOutcome out;
-        if (!opt.dry_run) {
-            if (pool) {
-                const std::size_t c = pool->acquire(token->sequence);
-                try {
-                    out = write_batch(ctx, pool->at(c), *token, opt, plan);
-                } catch (...) {
-                    pool->release(c);
-                    throw;
-                }
+        if (pool) {
+            const std::size_t c = pool->acquire(token->sequence);
+            try {
+                out = write_batch(ctx, pool->at(c), *token, opt, plan, nullptr);
+            } catch (...) {
                 pool->release(c);
-            } else {
-                out = write_batch(ctx, db, *token, opt, plan);
+                throw;
             }
+            pool->release(c);
+        } else {
+            out = write_batch(ctx, db, *token, opt, plan, ledger ? &*ledger : nullptr);
         }
         std::lock_guard lock(stats_mutex);
         for (const auto& r : conv.rejects) {
@@ -194,6 +208,10 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         stats.inserted += out.counts.inserted;
         stats.updated += out.counts.updated;
         stats.skipped += out.counts.skipped;
+        if (conv.ids_ignored > 0 && stats.ids_ignored == 0)
+            ctx.log(LogLevel::warn, "records carry an 'id' that is not stored: the database generates ids unless "
+                                    "preserve_ids: true (counted in ids_ignored)");
+        stats.ids_ignored += conv.ids_ignored;
         stats.records_processed += conv.records;
         ++stats.batches;
         stats.batch_metric(conv.records, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -212,7 +230,7 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
             }
         };
     };
-    std::size_t sequence = 0;
+    std::size_t sequence = 0, records_seen = 0;
     auto run_pipeline = [&] {
         tbb::parallel_pipeline(
             opt.parallel_batches + 1,
@@ -225,6 +243,7 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
                                                    return nullptr;
                                                }
                                                t->sequence = sequence++;
+                                               records_seen += t->raw.size();
                                                std::lock_guard lock(live_mutex);
                                                return live.emplace(t.get(), std::move(t)).first->second.get();
                                            })) &
@@ -250,12 +269,14 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         } else {
             run_pipeline();
         }
-        if (opt.ensure_atomic && !opt.dry_run) db.commit();
+        if (ledger) ledger->complete(db, already_done + records_seen);
+        if (opt.dry_run) db.rollback();
+        else if (opt.ensure_atomic) db.commit();
     } catch (...) {
-        if (opt.ensure_atomic && !opt.dry_run) db.rollback();
+        if (one_transaction(opt)) db.rollback();
         throw;
     }
-    if (!plan.checkpoint_key.empty() && !opt.dry_run) checkpoint_clear(db, plan.checkpoint_key);
+    stats.resumed_from = already_done;
     stats.records_processed += already_done;
     stats.report_progress(ctx, total, true);
 }

@@ -57,6 +57,11 @@ public:
     std::size_t records_processed = 0, batches = 0;
     std::size_t inserted = 0, updated = 0, skipped = 0, deleted = 0;
     std::size_t failures = 0;
+    /// Resumable loads: the input had been loaded completely before (nothing was done), or the
+    /// number of its records that an earlier run had stored.
+    bool already_loaded = false;
+    std::size_t ids_ignored = 0;  ///< create: records whose id was not stored (no preserve_ids)
+    std::size_t resumed_from = 0;
 
     /// Records a failed record: result errors (first 100), failed_records_file, log.
     void fail_record(Context& ctx, std::size_t index, const boost::json::object& record, const std::string& error);

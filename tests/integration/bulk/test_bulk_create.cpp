@@ -123,8 +123,24 @@ TEST_CASE("preserve_ids keeps ids and later inserts get fresh ones", "[bulk][cre
 
 TEST_CASE("without preserve_ids the records' ids are not used", "[bulk][create]") {
     BulkDb db("no_preserve");
-    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"id", 500}, {"name", "x"}}}}});
-    CHECK(db.scalar("SELECT id FROM products") == "1");
+    auto d = db.run_node("ProductBulkCreateNode",
+                         {{"data", boost::json::array{{{"id", 500}, {"name", "x"}}, {{"name", "y"}}, {{"id", 501}, {"name", "z"}}}}});
+    CHECK(db.scalar("SELECT id FROM products WHERE name = 'x'") == "1");
+    CHECK(d.at("ids_ignored").as_int64() == 2);  // counted, and said once on stderr
+    CHECK(db.count("products", "id >= 500") == 0);
+}
+
+TEST_CASE("dry_run reports what the real run would store", "[bulk][create]") {
+    BulkDb db("dry_run_exact");
+    db.add_model("Uniq", R"({"fields": {"code": {"type": "str", "unique": true}}})");
+    const boost::json::array data{{{"code", "a"}}, {{"code", "a"}}, {{"code", "b"}}};
+    auto dry = db.run_node("UniqBulkCreateNode", {{"data", data}, {"dry_run", true}, {"error_strategy", "continue"}});
+    CHECK(db.count("uniqs") == 0);
+    auto real = db.run_node("UniqBulkCreateNode", {{"data", data}, {"error_strategy", "continue"}});
+    CHECK(real.at("success_count").as_int64() == 2);
+    CHECK(dry.at("success_count").as_int64() == real.at("success_count").as_int64());
+    CHECK(dry.at("failure_count").as_int64() == real.at("failure_count").as_int64());
+    CHECK(dry.at("inserted").as_int64() == real.at("inserted").as_int64());
 }
 
 TEST_CASE("validation_rules and transformation_rules", "[bulk][create]") {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 using namespace bulkflow;
@@ -80,23 +81,109 @@ TEST_CASE("ensure_atomic: all or nothing", "[bulk][errors]") {
     CHECK(db.count("codeds") == 0);
 }
 
-TEST_CASE("resumable: a re-run after a failure stores every record exactly once", "[bulk][resume]") {
+namespace {
+// Records c0..c{n-1} with valid fields.
+boost::json::array coded(int n, const std::string& prefix = "c") {
+    boost::json::array a;
+    for (int i = 0; i < n; ++i)
+        a.push_back({{"code", prefix + std::to_string(i)}, {"name", "n" + std::to_string(i)}, {"price", "1.00"}});
+    return a;
+}
+// A row with code `code`, stored behind the resumable load's back: the load fails on it.
+void block_code(BulkDb& db, const std::string& code) {
+    db.run_node("CodedBulkCreateNode", {{"data", boost::json::array{{{"code", code}, {"name", "blocker"}, {"price", "0"}}}}});
+}
+boost::json::object resumable(boost::json::array data) {
+    return {{"data", std::move(data)}, {"batch_size", 2}, {"resumable", true}, {"checkpoint_file", "k1"}};
+}
+} // namespace
+
+TEST_CASE("resumable: a re-run of the same input stores every record exactly once", "[bulk][resume]") {
     BulkDb db("resume");
     db.add_model("Coded", kCoded);
-    auto data = mixed();
-    data[2].as_object()["name"] = "fixed";  // only index 5 is bad now (index 8 duplicates c1)
-    data[8].as_object()["code"] = "c8";
-    auto broken = data;
-    broken[5].as_object()["price"] = "abc";
-    auto e = run_error(db, "CodedBulkCreateNode", {{"data", broken}, {"batch_size", 2}, {"resumable", true}, {"checkpoint_file", "k1"}});
-    CHECK(db.count("codeds") == 4);  // batches [0,1] [2,3] committed with their checkpoint
-    data[5].as_object()["price"] = "5.00";
-    auto d = db.run_node("CodedBulkCreateNode", {{"data", data}, {"batch_size", 2}, {"resumable", true}, {"checkpoint_file", "k1"}});
+    block_code(db, "c5");
+    auto e = run_error(db, "CodedBulkCreateNode", resumable(coded(10)));
+    CHECK(db.count("codeds") == 5);  // the blocker, and batches [0,1] [2,3] with their ledger row
+    db.exec("DELETE FROM codeds WHERE name = 'blocker'");
+    auto d = db.run_node("CodedBulkCreateNode", resumable(coded(10)));
+    CHECK(d.at("resumed_from").as_int64() == 4);
     CHECK(d.at("inserted").as_int64() == 6);
     CHECK(d.at("records_processed").as_int64() == 10);
+    CHECK(d.at("already_loaded").as_bool() == false);
     CHECK(db.count("codeds") == 10);
-    CHECK(db.count("codeds", "price = '5.00'") == 1);
-    CHECK(db.count("bulkflow_checkpoints") == 0);  // cleared after success
+    CHECK(db.count("bulkflow_load_ledger", "completed = 1 AND records_done = 10") == 1);
+
+    // A completed input is a no-op.
+    auto again = db.run_node("CodedBulkCreateNode", resumable(coded(10)));
+    CHECK(again.at("already_loaded").as_bool() == true);
+    CHECK(again.at("inserted").as_int64() == 0);
+    CHECK(db.count("codeds") == 10);
+}
+
+TEST_CASE("resumable: a different input is a new load, never skipped against another's checkpoint", "[bulk][resume]") {
+    BulkDb db("resume_other");
+    db.add_model("Coded", kCoded);
+    block_code(db, "c5");
+    run_error(db, "CodedBulkCreateNode", resumable(coded(10)));
+    REQUIRE(db.count("codeds") == 5);
+    auto d = db.run_node("CodedBulkCreateNode", resumable(coded(3, "other")));
+    CHECK(d.at("resumed_from").as_int64() == 0);
+    CHECK(d.at("inserted").as_int64() == 3);
+    CHECK(db.count("codeds", "code LIKE 'other%'") == 3);
+}
+
+TEST_CASE("resumable: a file is fingerprinted by path, size and modification time", "[bulk][resume]") {
+    BulkDb db("resume_file");
+    const auto path = db.file("resume_file.jsonl");
+    auto write = [&](int n) {
+        std::ofstream out(path, std::ios::trunc);
+        for (int i = 1; i <= n; ++i) out << R"({"name": "p)" << i << R"(", "price": "1.00"})" << '\n';
+    };
+    auto load = [&] {
+        WorkflowBuilder b;
+        b.add_node("JSONReaderNode", "read", {{"path", path.string()}, {"format", "lines"}});
+        b.add_node("ProductBulkCreateNode", "load", {{"data", "<<read.records>>"}, {"resumable", true}});
+        return db.run(std::move(b)).results["load"].at("data").as_object();
+    };
+    write(5);
+    CHECK(load().at("inserted").as_int64() == 5);
+    CHECK(load().at("already_loaded").as_bool() == true);
+    CHECK(db.count() == 5);
+    write(7);  // the file changed: a new input
+    auto d = load();
+    CHECK(d.at("already_loaded").as_bool() == false);
+    CHECK(d.at("inserted").as_int64() == 7);
+    CHECK(db.count() == 12);
+}
+
+TEST_CASE("resumable: two runs of one load at once store it once", "[bulk][resume]") {
+    BulkDb db("resume_concurrent");
+    db.add_model("Coded", kCoded);
+    const int n = 6000;
+    auto data = coded(n);
+    std::atomic<int> succeeded{0}, refused{0};
+    std::mutex m;
+    std::string other_error;  // Catch2 assertions are not thread-safe: checked after join
+    auto run = [&] {
+        try {
+            db.run_node("CodedBulkCreateNode", {{"data", data}, {"batch_size", 200}, {"resumable", true}});
+            ++succeeded;
+        } catch (const RunError& e) {
+            if (e.code() == ErrorCode::refused || std::string(e.what()).find("another run") != std::string::npos) ++refused;
+            else {
+                std::lock_guard lock(m);
+                other_error = e.what();
+            }
+        }
+    };
+    std::thread a(run), b(run);
+    a.join();
+    b.join();
+    CHECK(other_error.empty());
+    CHECK(succeeded + refused == 2);
+    CHECK(succeeded >= 1);
+    CHECK(db.count("codeds") == n);  // a unique code stored twice would have failed too
+    CHECK(db.count("bulkflow_load_ledger", "completed = 1") == 1);
 }
 
 TEST_CASE("unknown fields in records are rejected with a suggestion", "[bulk][errors]") {

@@ -119,6 +119,11 @@ public:
     [[nodiscard]] virtual std::unique_ptr<RecordCursor> open() const = 0;
     /// Number of records when known without reading (arrays), else nullopt.
     [[nodiscard]] virtual std::optional<std::size_t> size_hint() const { return std::nullopt; }
+    /// Identifies the records this stream yields, for resumable loads (docs/bulk-nodes.md,
+    /// "Resumable loads"): two streams with the same non-empty fingerprint yield the same records.
+    /// A file reader returns its path, size, modification time and options; empty (the default)
+    /// means unknown, and a resumable load then hashes the records themselves.
+    [[nodiscard]] virtual std::string fingerprint() const { return {}; }
     /// Records handed out by cursors so far (summed over cursors); shown in printed results.
     [[nodiscard]] std::size_t records_read() const noexcept { return read_.load(); }
     void add_read(std::size_t n) const noexcept { read_.fetch_add(n); }

@@ -38,6 +38,8 @@ public:
     explicit CsvStream(CsvOptions options);
 
     [[nodiscard]] std::unique_ptr<RecordCursor> open() const override;
+    /// The file's absolute path, size and modification time, and the reader's options.
+    [[nodiscard]] std::string fingerprint() const override;
     [[nodiscard]] const CsvOptions& options() const noexcept { return *options_; }
 
     /// Opens the file and returns the column names the cursors will use (reads the header, or the

@@ -35,6 +35,8 @@ public:
     explicit JsonStream(JsonOptions options);
 
     [[nodiscard]] std::unique_ptr<RecordCursor> open() const override;
+    /// The file's absolute path, size and modification time, and the reader's options.
+    [[nodiscard]] std::string fingerprint() const override;
     [[nodiscard]] const JsonOptions& options() const noexcept { return *options_; }
 
     /// Opens the file and returns the format cursors will read (array or lines; `automatic` is
