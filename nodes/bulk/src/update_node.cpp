@@ -11,9 +11,62 @@
 
 #include <limits>
 #include <map>
+#include <set>
 
 namespace bulkflow::bulk {
 namespace {
+
+// The first row whose id matches no row of the table (a soft-deleted row does not match unless
+// include_deleted), or rows.rows() when every id matches.
+std::size_t first_missing_row(Dialect& db, const Model& m, const RowBatch& rows, const std::string& extra_where) {
+    const auto& q = db.flavor();
+    const std::size_t id = rows.column_of("id");
+    const Field* id_field = m.find("id");
+    std::set<std::string> found;
+    constexpr std::size_t chunk = 1000;
+    for (std::size_t from = 0; from < rows.rows(); from += chunk) {
+        SqlFragment s{"SELECT " + q.quote_identifier("id") + " FROM " + q.quote_identifier(m.table) + " WHERE " +
+                          q.quote_identifier("id") + " IN (",
+                      {}};
+        for (std::size_t r = from; r < std::min(rows.rows(), from + chunk); ++r) {
+            s.binds.push_back(rows.at(r, id));
+            s.sql += (r == from ? "" : ", ") + q.placeholder(s.binds.size());
+        }
+        s.sql += ")";
+        if (!extra_where.empty()) s.sql += " AND (" + extra_where + ")";
+        for (const auto& row : db.query(s, {id_field})) found.insert(boost::json::serialize(to_json(row[0])));
+    }
+    for (std::size_t r = 0; r < rows.rows(); ++r)
+        if (!found.contains(boost::json::serialize(to_json(rows.at(r, id))))) return r;
+    return rows.rows();
+}
+
+Error missing_row_error(const Model& m, const RowBatch& rows, std::size_t r) {
+    return Error(ErrorCode::invalid_data, "record " + std::to_string(rows.record_index(r)) + ": no " + m.name + " with id " +
+                                              boost::json::serialize(to_json(rows.at(r, rows.column_of("id")))) +
+                                              " (nothing updated)");
+}
+
+// Updates rows by id; a record whose id matches no row is a failed record, never a silent
+// success (RowWriteError: the rows before it are updated). With `isolate` (error_strategy
+// continue) the ids are looked up first, so the failing record is found before its batch is
+// written; otherwise only an update that changed fewer rows than it has records pays for the
+// look-up, and the error fails the batch.
+WriteCounts update_by_id(Dialect& db, const Model& m, const RowBatch& rows, const std::string& extra_where, bool isolate) {
+    if (isolate) {
+        const std::size_t missing = first_missing_row(db, m, rows, extra_where);
+        if (missing < rows.rows()) {
+            const std::size_t before = missing > 0 ? db.update_rows(m, rows.slice(0, missing), extra_where) : 0;
+            throw RowWriteError(missing_row_error(m, rows, missing), missing, WriteCounts{0, before, 0});
+        }
+    }
+    const std::size_t changed = db.update_rows(m, rows, extra_where);
+    if (changed < rows.rows() && !isolate) {
+        const std::size_t missing = first_missing_row(db, m, rows, extra_where);
+        if (missing < rows.rows()) throw RowWriteError(missing_row_error(m, rows, missing), missing);
+    }
+    return WriteCounts{0, changed, 0};
+}
 
 const Field& settable_field(const Model& m, std::string_view name, const char* param) {
     const Field* f = m.find(name);
@@ -255,9 +308,10 @@ private:
         auto db = open_database(ctx, m);
         const std::string soft_sql =
             m.soft_delete && !opt.include_deleted ? db->flavor().quote_identifier("deleted_at") + " IS NULL" : std::string();
+        const bool isolate = opt.strategy == ErrorStrategy::continue_;
         plan.write = [&](Dialect& d, const RowBatch& rows) {
             if (rows.columns().size() <= 1) return WriteCounts{};  // only an id: atomic_ops alone
-            return WriteCounts{0, d.update_rows(m, rows, soft_sql), 0};
+            return update_by_id(d, m, rows, soft_sql, isolate);
         };
         plan.after_write = [&](Dialect& d, const ConvertedBatch& batch) { return apply_atomic_ops(d, m, batch, soft_sql); };
         ingest(ctx, *db, records, opt, plan, stats);

@@ -182,3 +182,19 @@ TEST_CASE("return_updated returns every changed row, in id order, as stored afte
     CHECK(changed);
     CHECK(db.count("products", "stock >= 1000000") == 40000);
 }
+
+TEST_CASE("update by id of an id that matches no row is a failed record, never a success", "[bulk][update]") {
+    BulkDb db("update_missing_id");
+    seed(db);
+    const boost::json::array data{{{"id", 1}, {"stock", 100}}, {{"id", 999}, {"stock", 100}}, {{"id", 3}, {"stock", 100}}};
+    auto e = run_error(db, "ProductBulkUpdateNode", {{"data", data}});
+    CHECK_THAT(std::string(e.what()), Contains("record 1") && Contains("999"));
+    CHECK(db.count("products", "stock = 100") == 0);  // stop: the batch rolled back
+
+    auto d = db.run_node("ProductBulkUpdateNode", {{"data", data}, {"error_strategy", "continue"}});
+    CHECK(d.at("updated").as_int64() == 2);
+    CHECK(d.at("success_count").as_int64() == 2);
+    CHECK(d.at("failure_count").as_int64() == 1);
+    CHECK(d.at("errors").at(0).at("index").as_int64() == 1);
+    CHECK(db.count("products", "stock = 100") == 2);
+}
