@@ -2,6 +2,8 @@
 #include "record_exprs.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/json_number.hpp>
+#include <bulkflow/json_text.hpp>
 
 #include <functional>
 #include <utility>
@@ -73,6 +75,7 @@ FieldType json_type(const json::value& v) noexcept {
     case json::kind::uint64: return FieldType::integer;
     case json::kind::double_: return FieldType::floating;
     case json::kind::string: return FieldType::str;
+    case json::kind::object: return exact_number_text(v) ? FieldType::decimal : FieldType::json;
     default: return FieldType::json;
     }
 }
@@ -89,7 +92,11 @@ SqlValue natural_value(const json::value& v) {
         return static_cast<double>(v.get_uint64());
     case json::kind::double_: return v.get_double();
     case json::kind::string: return std::string(v.get_string());
-    default: return JsonText{json::serialize(v)};
+    case json::kind::object:
+        // An exact number (docs/workflow-format.md, "Numbers") is an exact decimal here.
+        if (const auto* text = exact_number_text(v)) return Decimal{std::string(*text)};
+        return JsonText{to_json_text(v)};
+    default: return JsonText{to_json_text(v)};
     }
 }
 
