@@ -173,6 +173,9 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
                 }
                 const auto f = static_cast<std::size_t>(col_field[c]);
                 const Field& field = model.fields[f];
+                // An empty unquoted CSV cell is NULL except in a string field (docs/bulk-nodes.md).
+                static const boost::json::value null_cell;
+                if (field.type != FieldType::str && batch.is_empty_unquoted(c, r)) cell = &null_cell;
                 if (field.name == "id" && opt.ids == ConvertOptions::Ids::drop) continue;
                 if (field.name == "deleted_at") throw Error(ErrorCode::invalid_data, "field 'deleted_at' is managed by soft delete");
                 // A null timestamp the database maintains means "let the database set it".
@@ -201,8 +204,9 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
                 values[f] = expr.evaluate_for(*field, [&](const Field& ref) -> SqlValue {
                     // The expression may hold its own copy of the field: look it up by name.
                     const Field* mf = model.find(ref.name);
-                    auto i = static_cast<std::size_t>(mf - model.fields.data());
-                    return mf && present[i] ? values[i] : SqlValue{};
+                    if (!mf) return SqlValue{};
+                    const auto i = static_cast<std::size_t>(mf - model.fields.data());
+                    return present[i] ? values[i] : SqlValue{};
                 });
                 present[f] = true;
             }

@@ -318,7 +318,10 @@ void ExprEvaluator::load_row(const RecordBatch& batch, std::size_t row) {
     index_ = batch.first_index + row;
     for (std::size_t i = 0; i < values_.size(); ++i) {
         const json::value* cell = columns_[i] ? batch.get(*columns_[i], row) : nullptr;
-        if (!cell || cell->is_null()) {
+        // With a model, an empty unquoted CSV cell is NULL except in a string field.
+        const bool empty_null = cell && p_->model_ && batch.is_empty_unquoted(*columns_[i], row) &&
+                                p_->model_fields_[i] && p_->model_fields_[i]->type != FieldType::str;
+        if (!cell || cell->is_null() || empty_null) {
             values_[i] = std::monostate{};
         } else if (p_->model_) {
             try {

@@ -16,7 +16,7 @@
 namespace bulkflow {
 
 /// Bump on any change to a plugin-visible header. 2: Param holds its JSON by shared pointer.
-/// 3: record cells may be exact numbers (json_number.hpp).
+/// 3: record cells may be exact numbers (json_number.hpp) or marked empty unquoted (record.hpp).
 inline constexpr std::uint32_t kPluginAbi = 3;
 
 /// Receives a plugin's node types. Registering a type twice (here or across plugins) is an error.
