@@ -171,3 +171,19 @@ TEST_CASE("to_json_text prints plain numbers and exact numbers as written", "[js
     CHECK(to_json_text(json::object{{"$number", "abc"}}) == R"({"$number":"abc"})");  // not a number
     CHECK(double_text(0.0123) == "0.0123");
 }
+
+TEST_CASE("Params::get_int checks a double's range before converting it", "[params][numbers]") {
+    Params p;
+    p.set("ok", json::value(12.0));
+    p.set("nan", json::value(std::nan("")));
+    p.set("inf", json::value(HUGE_VAL));
+    p.set("big", json::value(1e30));
+    p.set("half", json::value(1.5));
+    p.set("huge", json::value(UINT64_MAX));
+    CHECK(p.get_int("ok") == 12);
+    CHECK_THROWS_WITH(p.get_int("nan"), Contains("parameter 'nan' must be a finite integer"));
+    CHECK_THROWS_WITH(p.get_int("inf"), Contains("parameter 'inf' must be a finite integer"));
+    CHECK_THROWS_WITH(p.get_int("big"), Contains("parameter 'big' is out of the 64-bit integer range"));
+    CHECK_THROWS_WITH(p.get_int("half"), Contains("parameter 'half' must be an integer"));
+    CHECK_THROWS_WITH(p.get_int("huge"), Contains("parameter 'huge' is out of the 64-bit integer range"));
+}
