@@ -5,6 +5,7 @@
 #include "progress_display.hpp"
 
 #include <bulkflow/database_url.hpp>
+#include <bulkflow/json_text.hpp>
 #include <bulkflow/runtime.hpp>
 #include <bulkflow/validation.hpp>
 #include <bulkflow/version.hpp>
@@ -35,7 +36,7 @@ struct RunOptions {
 
 boost::json::value parse_cli_value(const std::string& text) {
     boost::system::error_code ec;
-    auto v = boost::json::parse(text, ec);
+    auto v = bf::parse_json(text, ec);  // numbers kept exact
     if (ec) return boost::json::value(text);
     return v;
 }
@@ -103,7 +104,7 @@ boost::json::object error_json(const bf::Error& e) {
 }
 
 void emit(const RunOptions& o, const boost::json::object& result) {
-    std::string text = boost::json::serialize(result);
+    std::string text = bf::to_json_text(result);  // plain numbers: 0.0123, not 1.23E-2
     if (o.output.empty()) {
         std::cout << text << std::endl;
         return;

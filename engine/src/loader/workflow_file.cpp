@@ -1,4 +1,5 @@
 #include <bulkflow/error.hpp>
+#include <bulkflow/json_text.hpp>
 #include <bulkflow/validation.hpp>
 #include <bulkflow/workflow_file.hpp>
 
@@ -16,12 +17,30 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& msg) { throw Error(ErrorCode::invalid_workflow, msg); }
 
+/// A YAML 1.2 number ("+1", "-.5", "1.", "007") in JSON's number grammar ("1", "-0.5", "1", "7").
+std::string json_number(std::string_view s) {
+    std::string out;
+    if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+        if (s[0] == '-') out += '-';
+        s.remove_prefix(1);
+    }
+    const std::size_t mantissa_end = std::min(s.find_first_of("eE"), s.size());
+    std::string_view int_part = s.substr(0, std::min(s.find('.'), mantissa_end));
+    std::string_view frac_part = s.substr(std::min(int_part.size() + 1, mantissa_end), mantissa_end - std::min(int_part.size() + 1, mantissa_end));
+    while (int_part.size() > 1 && int_part[0] == '0') int_part.remove_prefix(1);
+    out += int_part.empty() ? "0" : std::string(int_part);
+    if (!frac_part.empty()) (out += '.') += frac_part;
+    out += s.substr(mantissa_end);
+    return out;
+}
+
 std::string at(std::string_view origin, const YAML::Mark& m) {
     if (m.is_null()) return std::string(origin);
     return std::string(origin) + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
-// YAML 1.2 core schema for plain scalars; quoted scalars are always strings.
+// YAML 1.2 core schema for plain scalars; quoted scalars are always strings. Numbers are kept
+// exact as JSON numbers from a file are (number_from_text; docs/workflow-format.md, "Numbers").
 boost::json::value scalar(const YAML::Node& n) {
     const std::string& s = n.Scalar();
     if (n.Tag() == "!") return boost::json::value(s);
@@ -30,14 +49,7 @@ boost::json::value scalar(const YAML::Node& n) {
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
-    if (std::regex_match(s, int_re)) {
-        errno = 0;
-        char* end = nullptr;
-        long long v = std::strtoll(s.c_str(), &end, 10);
-        if (errno == 0) return v;
-        return boost::json::value(s);  // out of int64 range: keep the text
-    }
-    if (std::regex_match(s, float_re)) return std::strtod(s.c_str(), nullptr);
+    if (std::regex_match(s, int_re) || std::regex_match(s, float_re)) return number_from_text(json_number(s));
     if (s == ".inf" || s == "+.inf") return HUGE_VAL;
     if (s == "-.inf") return -HUGE_VAL;
     return boost::json::value(s);
@@ -212,7 +224,7 @@ WorkflowBuilder load_workflow_file(const std::filesystem::path& path) {
     boost::json::value doc;
     if (path.extension() == ".json") {
         boost::system::error_code ec;
-        doc = boost::json::parse(text, ec);
+        doc = parse_json(text, ec);
         if (ec) invalid(origin + ": invalid JSON: " + ec.message());
     } else {
         doc = parse_yaml(text, origin);

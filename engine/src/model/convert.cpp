@@ -4,24 +4,30 @@
 ///   any type   JSON null -> SQL NULL (whether the field may be NULL is the caller's business)
 ///   str        strings only (numbers are rejected, not stringified); valid UTF-8; max_length
 ///              counts Unicode code points
-///   int        JSON integers in int64 range, integral doubles (12.0), strings of digits with an
-///              optional sign ("-12", "+7": CSV cells are strings); "12.5", "", " 1", overflow rejected
-///   float      numbers, numeric strings ("1.5", "-2e3"); NaN and infinities rejected
+///   int        JSON integers in int64 range, integral doubles (12.0), exact numbers whose text is
+///              an integer in range (9007199254740993.0), strings of digits with an optional sign
+///              ("-12", "+7": CSV cells are strings); "12.5", "", " 1", overflow rejected
+///   float      numbers, exact numbers, numeric strings ("1.5", "-2e3"); NaN, infinities, and
+///              texts out of the double range or that round to zero (1e-400) rejected
 ///   bool       true/false, integers 0/1, strings true/false/1/0/yes/no (any case)
-///   decimal    exact: strings ("19.99", "-0.5", "1e3", "+.5"), JSON integers, and JSON doubles
-///              through their shortest round-trip text (19.99 -> "19.99"); the result has exactly
+///   decimal    exact: strings ("19.99", "-0.5", "1e3", "+.5"), JSON integers, exact numbers by
+///              their text, and JSON doubles through their shortest round-trip text
+///              (19.99 -> "19.99"); the result has exactly
 ///              `scale` fraction digits; extra fraction digits must be zeros ("12.340" -> "12.34"
 ///              at scale 2, "12.345" is an error), too many integer digits for the precision is
 ///              an error; "-0" becomes "0.00"
 ///   datetime   ISO 8601 strings (parse_iso8601); epoch numbers are rejected
 ///   date       "YYYY-MM-DD"; also a date-time written at exactly midnight without an offset other
 ///              than zero ("2024-01-01T00:00:00", "...Z"), as Python's isoformat() of a date gives
-///   json       any JSON, stored serialized: a JSON string is stored as a JSON string literal
-///              ("\"abc\""), never re-parsed
+///   json       any JSON, stored serialized by to_json_text (numbers as written): a JSON string
+///              is stored as a JSON string literal ("\"abc\""), never re-parsed
+/// An exact number cell {"$number": "<text>"} (bulkflow/json_number.hpp) is a number throughout.
 
 #include "model_detail.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/json_number.hpp>
+#include <bulkflow/json_text.hpp>
 #include <bulkflow/model.hpp>
 
 #include <algorithm>
@@ -44,7 +50,7 @@ std::string_view json_kind(const boost::json::value& v) noexcept {
     case boost::json::kind::double_: return "a number";
     case boost::json::kind::string: return "a string";
     case boost::json::kind::array: return "an array";
-    case boost::json::kind::object: return "an object";
+    case boost::json::kind::object: return exact_number_text(v) ? "a number" : "an object";
     }
     return "a value";
 }
@@ -125,12 +131,16 @@ using model_detail::quoted;
 
 /// A JSON number as written in messages (doubles in shortest form: 12.5, not 1.25E1).
 std::string number_text(const boost::json::value& v) {
-    if (!v.is_double()) return boost::json::serialize(v);
+    if (!v.is_double()) return to_json_text(v);
     char buf[64];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
     (void)ec;
     return std::string(buf, end);
 }
+
+std::int64_t int_from_text(const Field& f, std::string_view s, const std::string& shown);
+double float_from_text(const Field& f, std::string_view s, const std::string& shown);
+Decimal decimal_from_text(const Field& f, std::string_view s, const std::string& shown);
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -166,6 +176,9 @@ std::int64_t convert_int(const Field& f, const boost::json::value& v) {
             fail(f, number_text(v) + " is out of range for a 64-bit integer");
         return static_cast<std::int64_t>(d);
     }
+    case boost::json::kind::object:
+        if (const auto* text = exact_number_text(v)) return int_from_text(f, *text, std::string(*text));
+        fail_kind(f, "an integer", v);
     case boost::json::kind::string: {
         const std::string_view s = v.get_string();
         std::string_view digits = s;
@@ -192,21 +205,31 @@ double convert_float(const Field& f, const boost::json::value& v) {
         if (!std::isfinite(d)) fail(f, "NaN and infinity are not allowed");
         return d;
     }
-    case boost::json::kind::string: {
-        const std::string_view s = v.get_string();
-        std::string_view text = s;
-        if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-        if (text.empty() || text.front() == '+' || (text.front() == '-' && s.front() == '+'))
-            fail(f, quoted(s) + " is not a number");
-        double out = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-        if (ec == std::errc::result_out_of_range) fail(f, quoted(s) + " is out of range for a float");
-        if (ec != std::errc{} || end != text.data() + text.size()) fail(f, quoted(s) + " is not a number");
-        if (!std::isfinite(out)) fail(f, quoted(s) + ": NaN and infinity are not allowed");
-        return out;
-    }
+    case boost::json::kind::object:
+        if (const auto* text = exact_number_text(v)) return float_from_text(f, *text, std::string(*text));
+        fail_kind(f, "a number", v);
+    case boost::json::kind::string: return float_from_text(f, v.get_string(), quoted(v.get_string()));
     default: fail_kind(f, "a number", v);
     }
+}
+
+/// A number's text -> the nearest double; out of range, or a non-zero text that rounds to zero,
+/// is an error (a float may round, never overflow or vanish).
+double float_from_text(const Field& f, std::string_view s, const std::string& shown) {
+    std::string_view text = s;
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (text.empty() || text.front() == '+' || (text.front() == '-' && s.front() == '+'))
+        fail(f, shown + " is not a number");
+    double out = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec == std::errc{} && end == text.data() + text.size() && !std::isfinite(out))
+        fail(f, shown + ": NaN and infinity are not allowed");
+    const std::size_t mantissa = std::min(text.find_first_of("eE"), text.size());
+    const bool vanished = out == 0 && text.substr(0, mantissa).find_first_of("123456789") != std::string_view::npos;
+    if (ec == std::errc::result_out_of_range || (ec == std::errc{} && vanished))
+        fail(f, shown + " is out of range for a float");
+    if (ec != std::errc{} || end != text.data() + text.size()) fail(f, shown + " is not a number");
+    return out;
 }
 
 bool convert_bool(const Field& f, const boost::json::value& v) {
@@ -233,8 +256,15 @@ bool all_digits(std::string_view s) noexcept {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-/// Exact decimal text -> canonical text with exactly f.scale fraction digits.
-Decimal decimal_from_text(const Field& f, std::string_view s, const std::string& shown) {
+/// An exact decimal split at its point, the exponent applied: int_part has no leading zeros.
+struct DecimalParts {
+    bool negative = false;
+    std::string int_part;
+    std::string frac_part;
+};
+
+/// Exact decimal text ([+-]digits[.digits][e[+-]digits]) -> its parts; throws when not a number.
+DecimalParts split_decimal(const Field& f, std::string_view s, const std::string& shown) {
     const auto not_a_decimal = [&]() { fail(f, shown + " is not a decimal number"); };
     std::size_t pos = 0;
     bool negative = false;
@@ -283,7 +313,24 @@ Decimal decimal_from_text(const Field& f, std::string_view s, const std::string&
         frac_part = all.substr(static_cast<std::size_t>(point));
     }
     int_part.erase(0, std::min(int_part.find_first_not_of('0'), int_part.size()));
+    return DecimalParts{negative, std::move(int_part), std::move(frac_part)};
+}
 
+/// A number's exact text -> int64: the text must be an integer (12, 12.0, 1.2e1) in range.
+std::int64_t int_from_text(const Field& f, std::string_view s, const std::string& shown) {
+    DecimalParts p = split_decimal(f, s, shown);
+    if (p.frac_part.find_first_not_of('0') != std::string::npos) fail(f, shown + " is not an integer");
+    if (p.int_part.empty()) return 0;
+    if (p.negative) p.int_part.insert(0, 1, '-');
+    std::int64_t out = 0;
+    const auto [end, ec] = std::from_chars(p.int_part.data(), p.int_part.data() + p.int_part.size(), out);
+    if (ec != std::errc{}) fail(f, shown + " is out of range for a 64-bit integer");
+    return out;
+}
+
+/// Exact decimal text -> canonical text with exactly f.scale fraction digits.
+Decimal decimal_from_text(const Field& f, std::string_view s, const std::string& shown) {
+    auto [negative, int_part, frac_part] = split_decimal(f, s, shown);
     if (frac_part.size() > f.scale) {
         if (frac_part.find_first_not_of('0', f.scale) != std::string::npos)
             fail(f, shown + " has more than " + std::to_string(f.scale) + " decimal place" +
@@ -321,6 +368,9 @@ Decimal convert_decimal(const Field& f, const boost::json::value& v) {
         const std::string text = number_text(v);  // shortest round-trip text: 19.99 -> "19.99"
         return decimal_from_text(f, text, text);
     }
+    case boost::json::kind::object:
+        if (const auto* text = exact_number_text(v)) return decimal_from_text(f, *text, std::string(*text));
+        fail_kind(f, "a decimal number or a string", v);
     case boost::json::kind::string: {
         const std::string_view s = v.get_string();
         return decimal_from_text(f, s, quoted(s));
@@ -362,7 +412,7 @@ SqlValue convert_value(const Field& field, const boost::json::value& v) {
     case FieldType::decimal: return convert_decimal(field, v);
     case FieldType::datetime: return convert_datetime(field, v);
     case FieldType::date: return convert_date(field, v);
-    case FieldType::json: return JsonText{boost::json::serialize(v)};
+    case FieldType::json: return JsonText{to_json_text(v)};
     }
     throw Error(ErrorCode::internal, "field '" + field.name + "': unknown field type");
 }
@@ -379,7 +429,7 @@ boost::json::value to_json(const SqlValue& v) {
         boost::json::value operator()(Date d) const { return boost::json::string(format_date(d)); }
         boost::json::value operator()(const JsonText& j) const {
             boost::system::error_code ec;
-            auto parsed = boost::json::parse(j.text, ec);
+            auto parsed = parse_json(j.text, ec);
             if (ec) return boost::json::string(j.text);  // not JSON after all: keep the text
             return parsed;
         }

@@ -173,6 +173,9 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
                 }
                 const auto f = static_cast<std::size_t>(col_field[c]);
                 const Field& field = model.fields[f];
+                // An empty unquoted CSV cell is NULL except in a string field (docs/bulk-nodes.md).
+                static const boost::json::value null_cell;
+                if (field.type != FieldType::str && batch.is_empty_unquoted(c, r)) cell = &null_cell;
                 if (field.name == "id" && opt.ids == ConvertOptions::Ids::drop && field.auto_increment) {
                     if (!cell->is_null()) ++out.ids_ignored;  // the database generates the id
                     continue;
@@ -204,8 +207,9 @@ ConvertedBatch convert_batch(const Model& model, const RecordBatch& batch, const
                 values[f] = expr.evaluate_for(*field, [&](const Field& ref) -> SqlValue {
                     // The expression may hold its own copy of the field: look it up by name.
                     const Field* mf = model.find(ref.name);
-                    auto i = static_cast<std::size_t>(mf - model.fields.data());
-                    return mf && present[i] ? values[i] : SqlValue{};
+                    if (!mf) return SqlValue{};
+                    const auto i = static_cast<std::size_t>(mf - model.fields.data());
+                    return present[i] ? values[i] : SqlValue{};
                 });
                 present[f] = true;
             }

@@ -1,6 +1,7 @@
 #include "job.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/json_text.hpp>
 
 #include <sys/resource.h>
 
@@ -100,7 +101,8 @@ void JobStats::fail_record(Context& ctx, std::size_t index, const boost::json::o
     ++failures;
     if (errors_.size() < 100) errors_.push_back({{"index", index}, {"error", error}});
     if (failed_file_.is_open()) {
-        failed_file_ << boost::json::serialize(boost::json::object{{"index", index}, {"record", record}, {"error", error}}) << '\n';
+        // to_json_text: each number as it was read (an exact number's own text, 0.5 not 5E-1)
+        failed_file_ << to_json_text(boost::json::object{{"index", index}, {"record", record}, {"error", error}}) << '\n';
         failed_file_.flush();
     }
     ctx.log(opt_.error_level, "record " + std::to_string(index) + ": " + error);
@@ -176,7 +178,7 @@ NodeOutput JobStats::result(const boost::json::object& extra) {
     }
     auto write_json = [&](const std::string& path, const boost::json::value& v, const char* param) {
         std::ofstream f(path, std::ios::trunc);
-        f << boost::json::serialize(v) << '\n';
+        f << to_json_text(v) << '\n';
         if (!f) throw Error(ErrorCode::invalid_parameter, std::string(param) + ": cannot write '" + path + "'");
     };
     if (!opt_.metrics_file.empty()) write_json(opt_.metrics_file, boost::json::object{{"batches", metrics_}}, "metrics_file");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <unordered_set>
 
@@ -44,6 +45,8 @@ public:
     bool next();
 
     [[nodiscard]] std::size_t field_count() const noexcept { return ends_.size(); }
+    /// True if field i was written in quotes (so `""` is an empty string, a bare empty cell NULL).
+    [[nodiscard]] bool quoted(std::size_t i) const noexcept { return quoted_[i] != 0; }
     [[nodiscard]] std::string_view field(std::size_t i) const noexcept {
         const std::size_t b = i == 0 ? 0 : ends_[i - 1];
         return std::string_view(data_).substr(b, ends_[i] - b);
@@ -62,7 +65,11 @@ private:
         ++line_;
         if (c == '\r' && in_.available() && in_.peek() == '\n') ++in_.pos;
     }
-    void end_field() { ends_.push_back(data_.size()); }
+    void end_field() {
+        ends_.push_back(data_.size());
+        quoted_.push_back(field_quoted_);
+        field_quoted_ = 0;
+    }
     [[noreturn]] void fail(std::size_t line, std::string_view message) const {
         throw data_error(path_, line, message);
     }
@@ -73,6 +80,8 @@ private:
     std::array<bool, 256> special_{};
     std::string data_;
     std::vector<std::size_t> ends_;
+    std::vector<std::uint8_t> quoted_;
+    std::uint8_t field_quoted_ = 0;
     std::size_t line_ = 1;
     std::size_t record_line_ = 0;
 };
@@ -80,6 +89,8 @@ private:
 bool CsvParser::next() {
     data_.clear();
     ends_.clear();
+    quoted_.clear();
+    field_quoted_ = 0;
     // Skip blank lines (they hold no record); stop at end of file.
     for (;;) {
         if (!in_.available()) return false;
@@ -103,6 +114,7 @@ bool CsvParser::next() {
         case State::field_start:
             if (*b == '"') {
                 quote_line = line_;
+                field_quoted_ = 1;
                 ++in_.pos;
                 st = State::quoted;
                 continue;
@@ -244,6 +256,8 @@ public:
                 const std::string_view cell = parser_.field(c);
                 if (!nulls.empty() && std::find(nulls.begin(), nulls.end(), cell) != nulls.end())
                     out.set(c, row, nullptr);
+                else if (cell.empty() && !parser_.quoted(c))
+                    out.set_empty_unquoted(c, row); // NULL unless the field is a string
                 else
                     out.set(c, row, boost::json::value(boost::json::string_view(cell.data(), cell.size())));
             }

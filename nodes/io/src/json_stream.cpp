@@ -3,6 +3,8 @@
 
 #include "file_reader.hpp"
 
+#include <bulkflow/json_text.hpp>
+
 #include <algorithm>
 #include <cstring>
 
@@ -42,18 +44,12 @@ std::string_view kind_of(const boost::json::value& v) noexcept {
     }
 }
 
-boost::json::parse_options parse_opts() {
-    boost::json::parse_options o;
-    o.max_depth = 1024; // the parser is not recursive; 32 (the default) is too few for real data
-    return o;
-}
-
 /// State shared by both formats: the file, the current line and the record index.
 class JsonCursorBase : public RecordCursor {
 public:
     JsonCursorBase(std::shared_ptr<const JsonOptions> options, const JsonStream* owner)
         : options_(std::move(options)), owner_(owner), in_(options_->path),
-          parser_(boost::json::storage_ptr(), parse_opts()) {
+          parser_(1024) { // the parser is not recursive; 32 (Boost's default) is too few
         in_.skip_bom();
     }
 
@@ -97,8 +93,8 @@ protected:
     /// `starts_line`: the text starts at column 1 of `line` (then columns are exact).
     void parse_record(std::string_view text, std::size_t line, bool starts_line) {
         boost::json::error_code ec;
-        parser_.reset();
-        const std::size_t used = parser_.write(text.data(), text.size(), ec);
+        std::size_t used = 0;
+        record_ = parser_.parse(text, ec, &used);
         if (ec) {
             std::string msg = "record " + std::to_string(index_) + ": invalid JSON: " + ec.message();
             if (ec != boost::json::error::incomplete) {
@@ -118,7 +114,6 @@ protected:
             }
             throw data_error(options_->path, line, msg);
         }
-        record_ = parser_.release();
         if (!record_.is_object())
             throw data_error(options_->path, line,
                              "record " + std::to_string(index_) + ": expected a JSON object, found " +
@@ -128,7 +123,7 @@ protected:
     std::shared_ptr<const JsonOptions> options_;
     const JsonStream* owner_;
     detail::ChunkReader in_;
-    boost::json::parser parser_;
+    JsonReader parser_; ///< keeps numbers exact (docs/workflow-format.md, "Numbers")
     boost::json::value record_;
     std::size_t line_ = 1;
     std::size_t index_ = 0;

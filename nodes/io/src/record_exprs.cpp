@@ -2,6 +2,8 @@
 #include "record_exprs.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/json_number.hpp>
+#include <bulkflow/json_text.hpp>
 
 #include <functional>
 #include <utility>
@@ -73,6 +75,7 @@ FieldType json_type(const json::value& v) noexcept {
     case json::kind::uint64: return FieldType::integer;
     case json::kind::double_: return FieldType::floating;
     case json::kind::string: return FieldType::str;
+    case json::kind::object: return exact_number_text(v) ? FieldType::decimal : FieldType::json;
     default: return FieldType::json;
     }
 }
@@ -89,7 +92,11 @@ SqlValue natural_value(const json::value& v) {
         return static_cast<double>(v.get_uint64());
     case json::kind::double_: return v.get_double();
     case json::kind::string: return std::string(v.get_string());
-    default: return JsonText{json::serialize(v)};
+    case json::kind::object:
+        // An exact number (docs/workflow-format.md, "Numbers") is an exact decimal here.
+        if (const auto* text = exact_number_text(v)) return Decimal{std::string(*text)};
+        return JsonText{to_json_text(v)};
+    default: return JsonText{to_json_text(v)};
     }
 }
 
@@ -311,7 +318,10 @@ void ExprEvaluator::load_row(const RecordBatch& batch, std::size_t row) {
     index_ = batch.first_index + row;
     for (std::size_t i = 0; i < values_.size(); ++i) {
         const json::value* cell = columns_[i] ? batch.get(*columns_[i], row) : nullptr;
-        if (!cell || cell->is_null()) {
+        // With a model, an empty unquoted CSV cell is NULL except in a string field.
+        const bool empty_null = cell && p_->model_ && batch.is_empty_unquoted(*columns_[i], row) &&
+                                p_->model_fields_[i] && p_->model_fields_[i]->type != FieldType::str;
+        if (!cell || cell->is_null() || empty_null) {
             values_[i] = std::monostate{};
         } else if (p_->model_) {
             try {

@@ -92,7 +92,8 @@ private:
             auto* cell = in_.get(c, row);
             if (!cell) continue;
             if (to_out_[c] == kNone) to_out_[c] = out.add_column(in_.names()[c]);
-            out.set(to_out_[c], o, std::move(*cell));
+            if (in_.is_empty_unquoted(c, row)) out.set_empty_unquoted(to_out_[c], o);
+            else out.set(to_out_[c], o, std::move(*cell));
         }
     }
 

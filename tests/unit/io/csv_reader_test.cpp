@@ -528,3 +528,23 @@ TEST_CASE("csv: stream API with options", "[csv]") {
     CHECK(recs[1] == obj({{"id", "2"}, {"val", "x"}}));
     CHECK(s.size_hint() == std::nullopt);
 }
+
+TEST_CASE("csv: an empty unquoted cell is marked, a quoted \"\" is not", "[csv][numbers]") {
+    TempDir dir;
+    CsvOptions o;
+    o.path = dir.write("e.csv", "a,b,c\n,\"\",x\n\"\",,\n");
+    CsvStream s(o);
+    auto cursor = s.open();
+    RecordBatch b;
+    REQUIRE(cursor->next(b, 10));
+    REQUIRE(b.size() == 2);
+    CHECK(b.get(0, 0)->as_string().empty());
+    CHECK(b.is_empty_unquoted(0, 0));
+    CHECK_FALSE(b.is_empty_unquoted(1, 0));  // ""
+    CHECK_FALSE(b.is_empty_unquoted(2, 0));
+    CHECK_FALSE(b.is_empty_unquoted(0, 1));
+    CHECK(b.is_empty_unquoted(1, 1));
+    CHECK(b.is_empty_unquoted(2, 1));  // the last cell of a line
+    b.set(2, 1, "y");
+    CHECK_FALSE(b.is_empty_unquoted(2, 1));  // replaced
+}

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <bulkflow/io/csv_stream.hpp>
 #include <bulkflow/io/io_nodes.hpp>
 
 #include <algorithm>
@@ -215,4 +216,30 @@ TEST_CASE("Map/Filter streams can be opened again and by several consumers", "[i
     CHECK(ba.first_index == 1);
     CHECK(read_all(*filtered).size() == 3);
     CHECK(filtered->records_read() == 1 + 2 + 2 + 3);
+}
+
+TEST_CASE("MapNode and FilterNode read an exact number as an exact decimal", "[io][numbers]") {
+    json::array data;
+    data.push_back(json::object{{"n", json::object{{"$number", "9007199254740993.0"}}}});
+    data.push_back(json::object{{"n", 1}});
+    auto input = std::make_shared<bulkflow::ArrayStream>(std::move(data));
+    auto kept = transform(*bulkflow::io::filter_node_factory(), input, {{"where", "n > 9007199254740992"}});
+    auto mapped = transform(*bulkflow::io::map_node_factory(), kept, {{"fields", {{"m", "n + 1"}}}});
+    const auto rows = read_all(*mapped);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].at("m") == json::value("9007199254740994.0"));  // exact, as decimals are
+}
+
+TEST_CASE("FilterNode keeps the empty-unquoted mark of CSV cells", "[io][numbers]") {
+    TempDir dir;
+    const auto path = dir.write("m.csv", "a,b\n1,\n2,x\n");
+    bulkflow::io::CsvOptions o;
+    o.path = path;
+    auto csv = std::make_shared<bulkflow::io::CsvStream>(o);
+    auto kept = transform(*bulkflow::io::filter_node_factory(), csv, {{"where", "a = '1'"}});
+    auto cursor = kept->open();
+    bulkflow::RecordBatch b;
+    REQUIRE(cursor->next(b, 10));
+    REQUIRE(b.size() == 1);
+    CHECK(b.is_empty_unquoted(*b.find_column("b"), 0));
 }

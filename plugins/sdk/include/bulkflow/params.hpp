@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -76,9 +77,18 @@ public:
         const auto* v = json(name);
         if (!v) return def;
         if (v->is_int64()) return v->get_int64();
-        if (v->is_uint64() && v->get_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v->get_uint64());
-        if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double())))
-            return static_cast<std::int64_t>(v->get_double());
+        if (v->is_uint64()) {
+            if (v->get_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v->get_uint64());
+            fail(name, "is out of the 64-bit integer range");
+        }
+        if (v->is_double()) {
+            // Check the range before the cast: converting NaN, an infinity or 1e30 is undefined.
+            const double d = v->get_double();
+            if (!std::isfinite(d)) fail(name, "must be a finite integer, got NaN or an infinity");
+            if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+                fail(name, "is out of the 64-bit integer range");
+            if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+        }
         fail(name, "must be an integer");
     }
     [[nodiscard]] double get_double(std::string_view name, double def = 0) const {

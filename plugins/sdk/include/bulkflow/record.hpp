@@ -18,7 +18,12 @@
 namespace bulkflow {
 
 /// A batch of records stored by column. A cell is a JSON value; a cell can also be *absent*
-/// (the record had no such key), which differs from JSON null (explicit NULL).
+/// (the record had no such key), which differs from JSON null (explicit NULL). A number cell is
+/// a JSON number or an exact number `{"$number": "<text>"}` (bulkflow/json_number.hpp).
+///
+/// A present cell may carry one mark: *empty unquoted*, an empty string that a text source
+/// (a CSV file) read from an empty unquoted cell (`a,,b`). Model conversion reads it as NULL for
+/// every field type except str, where it is the empty string; a quoted `""` is never marked.
 ///
 /// Not thread-safe; a batch is owned by one task at a time.
 class RecordBatch {
@@ -60,6 +65,17 @@ public:
         present_[column][row] = 1;
     }
 
+    /// Sets a cell to the empty string marked *empty unquoted* (see the class comment).
+    void set_empty_unquoted(std::size_t column, std::size_t row) {
+        cells_[column][row] = boost::json::string();
+        present_[column][row] = kEmptyUnquoted;
+    }
+
+    /// True if the cell was set by set_empty_unquoted() (and not replaced since).
+    [[nodiscard]] bool is_empty_unquoted(std::size_t column, std::size_t row) const noexcept {
+        return present_[column][row] == kEmptyUnquoted;
+    }
+
     /// Appends a record given as a JSON object; keys become columns.
     void append(const boost::json::object& record) {
         std::size_t r = add_row();
@@ -96,6 +112,9 @@ public:
     }
 
 private:
+    /// present_ values: 0 absent, 1 present, kEmptyUnquoted present and marked.
+    static constexpr std::uint8_t kEmptyUnquoted = 2;
+
     std::vector<std::string> names_;
     std::vector<std::vector<boost::json::value>> cells_;
     std::vector<std::vector<std::uint8_t>> present_;
