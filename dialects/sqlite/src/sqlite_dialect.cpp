@@ -2,6 +2,7 @@
 #include "soci_binding.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/sqlite_checks.hpp>
 #include <bulkflow/sqlite_dialect.hpp>
 
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -105,6 +106,7 @@ public:
             session_ << "PRAGMA foreign_keys=ON";
             session_ << "PRAGMA temp_store=MEMORY";
             session_ << "PRAGMA cache_size=-65536";
+            register_sqlite_checks(handle());  // update expressions call them (sqlite_checks.hpp)
         } catch (const soci::soci_error& e) {
             throw Error(ErrorCode::connection, "cannot open SQLite database '" + url.path + "': " + e.get_error_message());
         }
