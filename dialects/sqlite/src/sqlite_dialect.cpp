@@ -227,7 +227,10 @@ public:
             for (std::size_t i = 0; i < width; ++i) sql += (i ? ", ?" : "?");
             sql += ")";
         }
-        if (mode == ConflictMode::skip) sql += " ON CONFLICT DO NOTHING";
+        // skip without conflict columns keeps a row met on any unique key; otherwise only the
+        // target matches and another key's duplicate fails the record (docs/bulk-nodes.md, Conflicts).
+        if (mode == ConflictMode::skip)
+            sql += conflict_columns.empty() ? " ON CONFLICT DO NOTHING" : " ON CONFLICT (" + column_list(target) + ") DO NOTHING";
         if (mode == ConflictMode::update) sql += " ON CONFLICT (" + column_list(target) + ") DO NOTHING";
         auto& insert = native("insert:" + sql, sql);
 
