@@ -119,6 +119,49 @@ int infile_error(void*, char* msg, unsigned int len) {
     return 2000;  // CR_UNKNOWN_ERROR
 }
 
+// True when a row may collide on a unique key other than `target` (the primary key, a unique
+// field or a composite unique constraint).
+bool other_unique_key(const Model& m, const std::vector<std::string>& target) {
+    auto sorted = [](std::vector<std::string> k) {
+        std::sort(k.begin(), k.end());
+        return k;
+    };
+    const auto t = sorted(target);
+    for (const auto& f : m.fields)
+        if ((f.unique || f.primary_key) && t != std::vector<std::string>{f.name}) return true;
+    for (const auto& u : m.unique)
+        if (sorted(u) != t) return true;
+    return false;
+}
+
+std::string column_list(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
+// ON DUPLICATE KEY UPDATE fires on any unique key; conflicts match on `target` only (docs/
+// bulk-nodes.md, Conflicts). The first assignment leaves the row as it is when its target
+// columns equal the record's and otherwise divides by zero, which strict mode makes error 1365
+// (statement rolled back): a row met on another key is never changed.
+std::string target_guard(const std::vector<std::string>& target) {
+    const auto& q = my();
+    std::string same;
+    for (const auto& t : target) {
+        const std::string c = q.quote_identifier(t);
+        same += (same.empty() ? "" : " AND ") + c + " <=> VALUES(" + c + ")";
+    }
+    const std::string first = q.quote_identifier(target.front());
+    return first + " = IF((" + same + ") OR 1/0, " + first + ", " + first + ")";
+}
+
+// The guard's error as the record error it stands for.
+MyError other_key_error(const std::vector<std::string>& target) {
+    const std::string bare = "duplicate value for a unique key other than (" + column_list(target) +
+                             "): another row holds it, and conflicts are matched on (" + column_list(target) + ") only";
+    return MyError(ErrorCode::constraint_violation, "insert into table: " + bare, ER_DUP_ENTRY, "23000", bare);
+}
+
 } // namespace
 
 bool MyWriter::load_data(const Model& m, const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi) {
@@ -215,8 +258,10 @@ WriteCounts MyWriter::isolate(const RowBatch& rows, const RangeOp& op, const Wri
     throw RowWriteError(Error(failure->code(), "record " + std::to_string(rows.record_index(lo)) + ": " + failure->bare()), lo, total);
 }
 
-MyWriter::Insert MyWriter::plan_insert(const Model& m, const RowBatch& rows, ConflictMode mode, const std::vector<std::string>& target) {
+MyWriter::Insert MyWriter::plan_insert(const Model& m, const RowBatch& rows, ConflictMode mode,
+                                      const std::vector<std::string>& conflict_columns) {
     const auto& q = my();
+    const std::vector<std::string> target = conflict_columns.empty() ? std::vector<std::string>{"id"} : conflict_columns;
     const auto& cols = rows.columns();
     Insert ins;
     ins.head = "INSERT INTO " + q.quote_identifier(m.table) + " (";
@@ -232,10 +277,14 @@ MyWriter::Insert MyWriter::plan_insert(const Model& m, const RowBatch& rows, Con
     for (std::size_t i = 0; i < names.size(); ++i) ins.head += (i ? ", " : "") + q.quote_identifier(names[i]);
     ins.head += ")";
     ins.width = names.size();
+    // skip without conflict_fields keeps a row met on any unique key; otherwise only the target matches.
+    ins.guarded = mode != ConflictMode::error && (mode == ConflictMode::update || !conflict_columns.empty()) &&
+                  other_unique_key(m, target);
     if (mode == ConflictMode::skip) {
-        ins.upsert = " ON DUPLICATE KEY UPDATE " + q.quote_identifier("id") + " = " + q.quote_identifier("id");
+        ins.upsert = " ON DUPLICATE KEY UPDATE " +
+                     (ins.guarded ? target_guard(target) : q.quote_identifier("id") + " = " + q.quote_identifier("id"));
     } else if (mode == ConflictMode::update) {
-        std::string set;
+        std::string set = ins.guarded ? target_guard(target) : std::string();
         for (const auto& name : names) {
             if (name == "created_at" || std::find(target.begin(), target.end(), name) != target.end()) continue;
             const std::string c = q.quote_identifier(name);
@@ -277,7 +326,7 @@ WriteCounts MyWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
         for (const auto& t : target)
             if (rows.column_of(t) == rows.columns().size())
                 throw Error(ErrorCode::invalid_parameter, "conflict column '" + t + "' is missing from the records");
-    const Insert ins = plan_insert(m, rows, mode, target);
+    const Insert ins = plan_insert(m, rows, mode, conflict_columns);
     const std::size_t per = std::max<std::size_t>(1, std::min(kMaxRowsPerStatement, kMaxParams / std::max<std::size_t>(1, ins.width)));
     // LOAD DATA is a "bulk insert" to InnoDB: with innodb_autoinc_lock_mode 1 or 2 it reserves
     // ids in growing blocks and loses the unused ones, so consecutive loads leave gaps that
@@ -287,7 +336,7 @@ WriteCounts MyWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
                           conn_.autoinc_lock_mode() == 0 || id_gaps_;
     const bool load = load_data_ && ids_safe && mode == ConflictMode::error && ins.width > 0 && conn_.local_infile();
     bool load_clean = true;  // after one unclean LOAD DATA, this batch goes by INSERT
-    return guarded(rows, [&](std::size_t lo, std::size_t hi) {
+    const auto write = [&](std::size_t lo, std::size_t hi) {
         WriteCounts c;
         if (load && load_clean && hi - lo > 1) {
             if (load_data(m, ins, rows, lo, hi)) {
@@ -305,11 +354,13 @@ WriteCounts MyWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
                 insert_values(ins, rows, r, r + 1, false, 1, [&](std::size_t, std::size_t, MyStatement&) { ++c.inserted; });
             } catch (const MyError& e) {
                 if (e.number() != ER_DUP_ENTRY || conn_.broken()) throw;
-                if (mode == ConflictMode::skip) {
+                if (mode == ConflictMode::skip && !ins.guarded) {
                     ++c.skipped;
                     return;
                 }
-                insert_values(ins, rows, r, r + 1, true, 1, [&](std::size_t, std::size_t, MyStatement&) { ++c.updated; });
+                // Guarded, skip too goes through the upsert: it fails when the key met is not the target.
+                insert_values(ins, rows, r, r + 1, true, 1,
+                              [&](std::size_t, std::size_t, MyStatement&) { ++(mode == ConflictMode::skip ? c.skipped : c.updated); });
             }
         };
         if (mode != ConflictMode::error && per == 1) {
@@ -335,6 +386,14 @@ WriteCounts MyWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
         });
         if (tail) single(hi);
         return c;
+    };
+    return guarded(rows, [&](std::size_t lo, std::size_t hi) {
+        try {
+            return write(lo, hi);
+        } catch (const MyError& e) {
+            if (!ins.guarded || e.number() != ER_DIVISION_BY_ZERO) throw;
+            throw other_key_error(target);  // the statement binds values only: the guard divided
+        }
     });
 }
 

@@ -54,8 +54,10 @@ private:
         std::string upsert;  // " ON DUPLICATE KEY UPDATE ..." or empty
         std::size_t width = 0;
         std::vector<SqlValue> stamps;  // created_at / updated_at values the records do not set
+        bool guarded = false;  // `upsert` fails (1365) on a row met on another unique key than the target
     };
-    Insert plan_insert(const Model& m, const RowBatch& rows, ConflictMode mode, const std::vector<std::string>& target);
+    /// `conflict_columns` as insert_rows takes them (empty: id, and skip on any key).
+    Insert plan_insert(const Model& m, const RowBatch& rows, ConflictMode mode, const std::vector<std::string>& conflict_columns);
     /// Executes rows [lo, hi) as multi-row INSERTs of at most `per_statement` rows; `done` is
     /// told each statement's first row, row count and the statement after it ran.
     void insert_values(const Insert& ins, const RowBatch& rows, std::size_t lo, std::size_t hi, bool with_upsert,

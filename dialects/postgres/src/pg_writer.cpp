@@ -256,12 +256,14 @@ WriteCounts PgWriter::insert_rows(const Model& m, const RowBatch& rows, Conflict
     const LoadTarget stage = stage_target(m, rows);
     std::string select;
     for (std::size_t i = 0; i < cols.size(); ++i) select += (i ? ", " : "") + stage_column(i);
-    std::string conflict;
+    std::string conflict, keys;
+    for (std::size_t k = 0; k < target.size(); ++k) keys += (k ? ", " : "") + q.quote_identifier(target[k]);
     if (mode == ConflictMode::skip) {
-        conflict = " ON CONFLICT DO NOTHING";
+        // Without conflict columns a row met on any unique key is kept; otherwise only the target
+        // matches and another key's duplicate fails the record (docs/bulk-nodes.md, Conflicts).
+        conflict = conflict_columns.empty() ? " ON CONFLICT DO NOTHING" : " ON CONFLICT (" + keys + ") DO NOTHING";
     } else {
-        std::string keys, set;
-        for (std::size_t k = 0; k < target.size(); ++k) keys += (k ? ", " : "") + q.quote_identifier(target[k]);
+        std::string set;
         for (std::size_t i = 0; i < cols.size(); ++i) {
             if (std::find(key_pos.begin(), key_pos.end(), i) != key_pos.end() || cols[i]->name == "created_at") continue;
             const std::string c = q.quote_identifier(cols[i]->name);

@@ -2,6 +2,7 @@
 #include "soci_binding.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/sqlite_checks.hpp>
 #include <bulkflow/sqlite_dialect.hpp>
 
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -105,6 +106,7 @@ public:
             session_ << "PRAGMA foreign_keys=ON";
             session_ << "PRAGMA temp_store=MEMORY";
             session_ << "PRAGMA cache_size=-65536";
+            register_sqlite_checks(handle());  // update expressions call them (sqlite_checks.hpp)
         } catch (const soci::soci_error& e) {
             throw Error(ErrorCode::connection, "cannot open SQLite database '" + url.path + "': " + e.get_error_message());
         }
@@ -225,7 +227,10 @@ public:
             for (std::size_t i = 0; i < width; ++i) sql += (i ? ", ?" : "?");
             sql += ")";
         }
-        if (mode == ConflictMode::skip) sql += " ON CONFLICT DO NOTHING";
+        // skip without conflict columns keeps a row met on any unique key; otherwise only the
+        // target matches and another key's duplicate fails the record (docs/bulk-nodes.md, Conflicts).
+        if (mode == ConflictMode::skip)
+            sql += conflict_columns.empty() ? " ON CONFLICT DO NOTHING" : " ON CONFLICT (" + column_list(target) + ") DO NOTHING";
         if (mode == ConflictMode::update) sql += " ON CONFLICT (" + column_list(target) + ") DO NOTHING";
         auto& insert = native("insert:" + sql, sql);
 

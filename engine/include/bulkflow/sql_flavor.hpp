@@ -83,10 +83,13 @@ public:
     [[nodiscard]] virtual SqlValue literal_value(SqlValue value) const;
 
     /// Stores a numeric expression (`expr_type` integer, floating or decimal) into `target`:
-    /// SQLite decimal `printf('%.<s>f', round(e, s))` (NULL-preserving, so the expression appears
-    /// twice and its binds are repeated), integer `CAST(round(e) AS INTEGER)`; PostgreSQL/MySQL
-    /// `CAST(e AS NUMERIC(p,s))` / `CAST(e AS DECIMAL(p,s))`. Decimal and integer targets round
-    /// half away from zero (SQLite computes in binary double, see the .cpp).
+    /// SQLite `bulkflow_decimal(round(e, s), p, s)` (the text `printf('%.<s>f')` gives, or an
+    /// error when it has more than p - s integer digits), integer `bulkflow_to_integer(round(e))`
+    /// (an error outside int64), floating `bulkflow_real(...)` (an error when not finite);
+    /// PostgreSQL/MySQL `CAST(e AS NUMERIC(p,s))` / `CAST(e AS DECIMAL(p,s))`, which fail the
+    /// same way. Decimal and integer targets round half away from zero (SQLite computes in
+    /// binary double, see the .cpp). The bulkflow_* functions are registered on every SQLite
+    /// connection (sqlite_checks.hpp).
     [[nodiscard]] virtual SqlFragment assign_from_numeric(const Field& target, const SqlFragment& expr,
                                                           FieldType expr_type) const = 0;
     /// A datetime expression stored into a date field and vice versa (dates are UTC midnights).
@@ -95,6 +98,12 @@ public:
 
     /// Division of two integer expressions that must not truncate: the left operand converted.
     [[nodiscard]] virtual std::string exact_dividend(const std::string& expr_sql) const = 0;
+    /// Checks the database does not make itself (PostgreSQL and MySQL fail on their own):
+    /// SQLite turns an integer overflow into a REAL and a division by zero into NULL, so there
+    /// an integer + - * or negation is `bulkflow_integer(e)` and a divisor `bulkflow_divisor(e)`,
+    /// both failing the statement. Identity elsewhere.
+    [[nodiscard]] virtual std::string checked_integer(const std::string& expr_sql) const { return expr_sql; }
+    [[nodiscard]] virtual std::string checked_divisor(const std::string& expr_sql) const { return expr_sql; }
     /// `CAST(x AS TEXT)` where concatenation needs text operands (PostgreSQL), else x.
     [[nodiscard]] virtual std::string concat_operand(const std::string& expr_sql, FieldType type) const;
 

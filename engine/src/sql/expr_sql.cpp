@@ -29,7 +29,10 @@ public:
         }
         case ExprNode::Kind::now_token: return flavor_.current_timestamp();
         case ExprNode::Kind::today_token: return flavor_.current_date();
-        case ExprNode::Kind::negate: return "-" + operand(*n.args[0]);
+        case ExprNode::Kind::negate: {
+            const std::string negated = "-" + operand(*n.args[0]);
+            return n.type == FieldType::integer ? flavor_.checked_integer(negated) : negated;
+        }
         case ExprNode::Kind::binary: return binary(n);
         case ExprNode::Kind::call: return call(n, as_text);
         case ExprNode::Kind::compare:
@@ -68,11 +71,13 @@ private:
         const ExprNode& b = *n.args[1];
         if (n.type == FieldType::str) return flavor_.call(SqlFunction::concat, {text_operand(a), text_operand(b)});
         std::string left = operand(a);
-        const std::string right = operand(b);
+        std::string right = operand(b);
         if (n.op == '/' && a.type != FieldType::floating && a.type != FieldType::decimal &&
             b.type != FieldType::floating && b.type != FieldType::decimal)
             left = flavor_.exact_dividend(left);  // 7 / 2 is 3.5, not 3
-        return left + " " + n.op + " " + right;
+        if (n.op == '/' || n.op == '%') right = flavor_.checked_divisor(right);
+        const std::string sql = left + " " + n.op + " " + right;
+        return n.type == FieldType::integer && n.op != '%' ? flavor_.checked_integer(sql) : sql;
     }
 
     std::string call(const ExprNode& n, bool as_text) {

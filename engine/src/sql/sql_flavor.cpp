@@ -1,9 +1,10 @@
 /// @file sql_flavor.cpp
 /// The three SQL flavors. Notes on exactness:
 ///   - SQLite has no decimal type: decimals are stored as exact text, compared and computed as
-///     REAL (binary double, ~15 significant digits), and a computed decimal is stored back with
-///     printf('%.<scale>f', round(x, scale)), which rounds half away from zero on the double's
-///     value. Values beyond ~15 significant digits lose exactness in SQLite arithmetic only.
+///     REAL (binary double, ~15 significant digits), and a computed decimal is stored back as
+///     the text printf('%.<scale>f', round(x, scale)) gives, which rounds half away from zero on
+///     the double's value (bulkflow_decimal, which also checks the precision). Values beyond
+///     ~15 significant digits lose exactness in SQLite arithmetic only.
 ///   - PostgreSQL and MySQL compute decimals exactly (NUMERIC / DECIMAL) and CAST to the target
 ///     NUMERIC(p,s) / DECIMAL(p,s), which rounds half away from zero.
 
@@ -86,22 +87,21 @@ public:
         return value;
     }
     SqlFragment assign_from_numeric(const Field& target, const SqlFragment& expr, FieldType type) const override {
+        // SQLite stores whatever a column is given: the bulkflow_* checks fail the statement
+        // where PostgreSQL and MySQL would (docs/bulk-nodes.md, "Update fields").
         switch (target.type) {
-        case FieldType::decimal: {
-            // printf('%f', NULL) is '0.00': keep NULL as NULL, which needs the expression twice.
-            SqlFragment out{"CASE WHEN (" + expr.sql + ") IS NULL THEN NULL ELSE printf('%." + scale_text(target) +
-                                "f', round(" + expr.sql + ", " + scale_text(target) + ")) END",
-                            expr.binds};
-            out.binds.insert(out.binds.end(), expr.binds.begin(), expr.binds.end());
-            return out;
-        }
+        case FieldType::decimal:
+            return {"bulkflow_decimal(round(" + expr.sql + ", " + scale_text(target) + "), " + numeric_shape(target) + ")",
+                    expr.binds};
         case FieldType::integer:
-            if (type == FieldType::integer) return expr;
-            return {"CAST(round(" + expr.sql + ") AS INTEGER)", expr.binds};
-        case FieldType::floating: return {"CAST(" + expr.sql + " AS REAL)", expr.binds};
+            if (type == FieldType::integer) return expr;  // its operations are checked (checked_integer)
+            return {"bulkflow_to_integer(round(" + expr.sql + "))", expr.binds};
+        case FieldType::floating: return {"bulkflow_real(CAST(" + expr.sql + " AS REAL))", expr.binds};
         default: return expr;
         }
     }
+    std::string checked_integer(const std::string& e) const override { return "bulkflow_integer(" + e + ")"; }
+    std::string checked_divisor(const std::string& e) const override { return "bulkflow_divisor(" + e + ")"; }
     std::string datetime_to_date(const std::string& e) const override { return "substr(" + e + ", 1, 10)"; }
     std::string date_to_datetime(const std::string& e) const override {
         return "(" + e + " || 'T00:00:00.000000Z')";

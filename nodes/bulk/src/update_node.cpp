@@ -82,6 +82,11 @@ const Field& settable_field(const Model& m, std::string_view name, const char* p
     return *f;
 }
 
+// The text of an update value classified as an expression: "price * 0.9" or {"$expr": "..."}.
+std::string expression_text(const boost::json::value& v) {
+    return v.is_object() ? std::string(v.at("$expr").as_string()) : std::string(v.as_string());
+}
+
 // " SET a = ?, b = <expr>, updated_at = now" for the dict form of `fields`.
 SqlFragment set_clause(const Model& m, const SqlFlavor& q, const boost::json::object& fields, std::size_t& next) {
     SqlFragment s{" SET ", {}};
@@ -92,8 +97,7 @@ SqlFragment set_clause(const Model& m, const SqlFlavor& q, const boost::json::ob
         first = false;
         const auto& v = kv.value();
         if (classify_update_value(v, m) == UpdateValueKind::expression) {
-            std::string text = v.is_object() ? std::string(v.at("$expr").as_string()) : std::string(v.as_string());
-            append(s, Expr::parse(text, m).to_assignment_sql(f, q, next));
+            append(s, Expr::parse(expression_text(v), m).to_assignment_sql(f, q, next));
         } else {
             const auto& lit = v.is_object() && v.get_object().contains("$literal") ? v.at("$literal") : v;
             SqlValue value;
@@ -109,6 +113,20 @@ SqlFragment set_clause(const Model& m, const SqlFlavor& q, const boost::json::ob
     if (!fields.contains("updated_at"))
         s.sql += std::string(first ? "" : ", ") + q.quote_identifier("updated_at") + " = " + q.current_timestamp();
     return s;
+}
+
+// Called in a catch block: rethrows a database error of an update by filter naming the
+// expressions it evaluated ("price = price * 10"), since the database names neither the field
+// nor the expression when a result does not fit (overflow, division by zero).
+[[noreturn]] void rethrow_naming_expressions(const Error& e, const Model& m, const boost::json::object& fields) {
+    if (e.code() != ErrorCode::database) throw;
+    std::string named;
+    for (const auto& kv : fields) {
+        if (classify_update_value(kv.value(), m) != UpdateValueKind::expression) continue;
+        named += (named.empty() ? "" : ", ") + std::string(kv.key()) + " = " + expression_text(kv.value());
+    }
+    if (named.empty()) throw;
+    throw Error(e.code(), "update of " + named + " failed: " + e.what(), e.node());
 }
 
 // One UPDATE per record with atomic_ops: SET f = f + n (or * n) WHERE id = ?.
@@ -161,7 +179,13 @@ public:
         const JobOptions opt = parse_job_options(p);
         const Param* fields = p.find("fields");
         const bool dict_form = fields && !fields->is_stream() && fields->json().is_object();
-        if (dict_form) return update_by_filter(ctx, p, m, opt, fields->json().get_object());
+        if (dict_form) {
+            try {
+                return update_by_filter(ctx, p, m, opt, fields->json().get_object());
+            } catch (const Error& e) {
+                rethrow_naming_expressions(e, m, fields->json().get_object());
+            }
+        }
         const bool has_fields = fields && (fields->is_stream() || !fields->json().is_null());
         StreamPtr records = has_fields ? p.records("fields") : p.records("data");
         if (!records) Params::fail("fields", "is required: an object {field: value} with a filter, or a list of records with id");

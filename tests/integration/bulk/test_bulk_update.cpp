@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+
 using namespace bulkflow;
 using namespace bulkflow::test;
 using Catch::Matchers::Contains;
@@ -197,4 +200,40 @@ TEST_CASE("update by id of an id that matches no row is a failed record, never a
     CHECK(d.at("failure_count").as_int64() == 1);
     CHECK(d.at("errors").at(0).at("index").as_int64() == 1);
     CHECK(db.count("products", "stock = 100") == 2);
+
+TEST_CASE("an update expression whose result does not fit the column fails the node and changes nothing", "[bulk][update][integrity]") {
+    // docs/bulk-nodes.md, "Update fields": overflow, precision and division by zero fail on
+    // every database (SQLite would otherwise store a REAL, a rounded-off decimal or NULL).
+    const struct {
+        const char* field;
+        const char* expr;
+    } cases[] = {{"price", "price * 10"}, {"stock", "stock + 1"}, {"stock", "stock / 0"}, {"stock", "stock * 2 - stock"}};
+    for (const auto& c : cases) {
+        DYNAMIC_SECTION(c.field << " = " << c.expr) {
+            BulkDb db("update_overflow");
+            db.run_node("ProductBulkCreateNode",
+                        {{"data", boost::json::array{{{"name", "small"}, {"price", "10.00"}, {"category", "x"}, {"stock", 5}},
+                                                     {{"name", "edge"}, {"price", "99999999.99"}, {"category", "x"},
+                                                      {"stock", std::numeric_limits<std::int64_t>::max()}}}}});
+            auto e = run_error(db, "ProductBulkUpdateNode", {{"filter", {{"category", "x"}}}, {"fields", {{c.field, c.expr}}}});
+            CHECK(e.node() == "op");
+            CHECK_THAT(std::string(e.what()), Contains(c.field) && Contains(c.expr));
+            auto rows = db.query("SELECT price, stock FROM products ORDER BY id");
+            REQUIRE(rows.size() == 2);
+            CHECK(rows[0][0] == "10.00");  // the row that fits is not changed either
+            CHECK(rows[0][1] == "5");
+            CHECK(rows[1][0] == "99999999.99");
+            CHECK(rows[1][1] == "9223372036854775807");
+        }
+    }
+}
+
+TEST_CASE("update expressions that fit are stored, rounded to the scale as PostgreSQL does", "[bulk][update][integrity]") {
+    BulkDb db("update_fits");
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{{{"name", "a"}, {"price", "9999999.99"}, {"category", "x"},
+                                                                       {"stock", std::numeric_limits<std::int64_t>::max() - 1}}}}});
+    auto d = db.run_node("ProductBulkUpdateNode", {{"filter", {{"category", "x"}}}, {"fields", {{"price", "price * 10 + 0.004"}, {"stock", "stock + 1"}}}});
+    CHECK(d.at("updated").as_int64() == 1);
+    CHECK(db.scalar("SELECT price FROM products") == "99999999.90");
+    CHECK(db.scalar("SELECT stock FROM products") == "9223372036854775807");
 }

@@ -111,3 +111,87 @@ TEST_CASE("parallel create with conflicts orders batches by every unique key", "
     for (int s = 0; s < 4; ++s)  // the first record of each sku is the one kept
         CHECK(db.scalar("SELECT qty FROM parts WHERE sku = 's" + std::to_string(s) + "'") == std::to_string(s));
 }
+
+namespace {
+const char* kAcct = R"({"fields": {"email": {"type": "str", "unique": true}, "balance": "int"}})";
+
+void seed_accts(BulkDb& db) {
+    db.add_model("Acct", kAcct);
+    db.run_node("AcctBulkCreateNode", {{"data", boost::json::array{{{"id", 1}, {"email", "alice@x"}, {"balance", 100}},
+                                                                    {{"id", 2}, {"email", "bob@x"}, {"balance", 200}}}},
+                                       {"preserve_ids", true}});
+}
+
+std::string accts(BulkDb& db) {
+    std::string s;
+    for (const auto& r : db.query("SELECT id, email, balance FROM accts ORDER BY id"))
+        s += r.at(0).value_or("NULL") + ":" + r.at(1).value_or("NULL") + ":" + r.at(2).value_or("NULL") + " ";
+    return s;
+}
+} // namespace
+
+TEST_CASE("upsert matches on id only: a record colliding on another unique key fails and changes no row", "[bulk][upsert][integrity]") {
+    // docs/bulk-nodes.md, MBulkUpsertNode (MariaDB's ON DUPLICATE KEY UPDATE fires on any unique key).
+    for (const char* mode : {"update", "ignore"}) {
+        DYNAMIC_SECTION("conflict_resolution " << mode) {
+            BulkDb db("upsert_other_key");
+            seed_accts(db);
+            auto e = run_error(db, "AcctBulkUpsertNode", {{"data", boost::json::array{{{"id", 3}, {"email", "alice@x"}, {"balance", 0}}}},
+                                                          {"conflict_resolution", mode}});
+            CHECK(e.code() == ErrorCode::constraint_violation);
+            CHECK_THAT(std::string(e.what()), Contains("record 0"));
+            CHECK(accts(db) == "1:alice@x:100 2:bob@x:200 ");
+        }
+    }
+}
+
+TEST_CASE("upsert with error_strategy continue isolates a record colliding on another unique key", "[bulk][upsert][integrity]") {
+    BulkDb db("upsert_other_key_continue");
+    seed_accts(db);
+    auto d = db.run_node("AcctBulkUpsertNode", {{"data", boost::json::array{{{"id", 1}, {"email", "alice@x"}, {"balance", 150}},
+                                                                            {{"id", 3}, {"email", "bob@x"}, {"balance", 0}},
+                                                                            {{"id", 4}, {"email", "dave@x"}, {"balance", 4}},
+                                                                            {{"id", 5}, {"email", "dave@x"}, {"balance", 5}}}},
+                                                {"error_strategy", "continue"}});
+    CHECK(d.at("inserted").as_int64() == 1);
+    CHECK(d.at("updated").as_int64() == 1);
+    CHECK(d.at("skipped").as_int64() == 0);
+    CHECK(d.at("success_count").as_int64() == 2);
+    CHECK(d.at("failure_count").as_int64() == 2);
+    const auto& errs = d.at("errors").as_array();
+    REQUIRE(errs.size() == 2);
+    CHECK(errs[0].at("index").as_int64() == 1);
+    CHECK(errs[1].at("index").as_int64() == 3);  // collides with record 2, stored in the same batch
+    CHECK(accts(db) == "1:alice@x:150 2:bob@x:200 4:dave@x:4 ");
+}
+
+TEST_CASE("create with conflict_fields matches on those fields only, never on id", "[bulk][create][integrity]") {
+    for (const char* mode : {"update", "skip"}) {
+        DYNAMIC_SECTION("conflict_resolution " << mode) {
+            BulkDb db("create_conflict_fields_only");
+            seed_accts(db);
+            const boost::json::object params{{"conflict_resolution", mode}, {"conflict_fields", boost::json::array{"email"}},
+                                             {"preserve_ids", true}};
+            auto stop = params;
+            stop["data"] = boost::json::array{{{"id", 1}, {"email", "carol@x"}, {"balance", 0}}};
+            auto e = run_error(db, "AcctBulkCreateNode", stop);
+            CHECK(e.code() == ErrorCode::constraint_violation);
+            CHECK(accts(db) == "1:alice@x:100 2:bob@x:200 ");
+
+            auto go = params;
+            go["error_strategy"] = "continue";
+            go["data"] = boost::json::array{{{"id", 1}, {"email", "alice@x"}, {"balance", 5}},
+                                            {{"id", 2}, {"email", "carol@x"}, {"balance", 0}},
+                                            {{"id", 7}, {"email", "dave@x"}, {"balance", 7}}};
+            auto d = db.run_node("AcctBulkCreateNode", go);
+            const bool update = std::string(mode) == "update";
+            CHECK(d.at("inserted").as_int64() == 1);
+            CHECK(d.at("updated").as_int64() == (update ? 1 : 0));
+            CHECK(d.at("skipped").as_int64() == (update ? 0 : 1));
+            CHECK(d.at("failure_count").as_int64() == 1);
+            REQUIRE(d.at("errors").as_array().size() == 1);
+            CHECK(d.at("errors").at(0).at("index").as_int64() == 1);
+            CHECK(accts(db) == std::string(update ? "1:alice@x:5" : "1:alice@x:100") + " 2:bob@x:200 7:dave@x:7 ");
+        }
+    }
+}

@@ -77,11 +77,11 @@ TEST_CASE("LIKE patterns become GLOB patterns for case-sensitive SQLite matching
 TEST_CASE("numeric results are stored per target type", "[sql][flavor]") {
     const SqlFragment e{"\"stock\" * ?", {SqlValue{2.5}}};
     const auto sq = sqlite().assign_from_numeric(field("price"), e, FieldType::floating);
-    CHECK(sq.sql == "CASE WHEN (\"stock\" * ?) IS NULL THEN NULL ELSE printf('%.2f', round(\"stock\" * ?, 2)) END");
-    CHECK(sq.binds == Binds{2.5, 2.5});
-    CHECK(sqlite().assign_from_numeric(field("stock"), e, FieldType::floating).sql == "CAST(round(\"stock\" * ?) AS INTEGER)");
+    CHECK(sq.sql == "bulkflow_decimal(round(\"stock\" * ?, 2), 10,2)");
+    CHECK(sq.binds == Binds{2.5});
+    CHECK(sqlite().assign_from_numeric(field("stock"), e, FieldType::floating).sql == "bulkflow_to_integer(round(\"stock\" * ?))");
     CHECK(sqlite().assign_from_numeric(field("stock"), e, FieldType::integer).sql == "\"stock\" * ?");
-    CHECK(sqlite().assign_from_numeric(field("rating"), e, FieldType::integer).sql == "CAST(\"stock\" * ? AS REAL)");
+    CHECK(sqlite().assign_from_numeric(field("rating"), e, FieldType::integer).sql == "bulkflow_real(CAST(\"stock\" * ? AS REAL))");
     CHECK(postgres().assign_from_numeric(field("price"), e, FieldType::decimal).sql == "CAST(\"stock\" * ? AS NUMERIC(10,2))");
     CHECK(postgres().assign_from_numeric(field("stock"), e, FieldType::decimal).sql == "CAST(round(\"stock\" * ?) AS BIGINT)");
     CHECK(mysql().assign_from_numeric(field("price"), e, FieldType::decimal).sql == "CAST(\"stock\" * ? AS DECIMAL(10,2))");

@@ -5,6 +5,8 @@
 
 #include "sql_test_support.hpp"
 
+#include <bulkflow/sqlite_checks.hpp>
+
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -36,6 +38,7 @@ class Db {
 public:
     Db() {
         REQUIRE(sqlite3_open(":memory:", &db_) == SQLITE_OK);
+        register_sqlite_checks(db_);  // as the SQLite dialect does on every connection
         exec(R"(CREATE TABLE "products" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL, "price" TEXT,
                 "category" TEXT, "stock" INTEGER, "active" INTEGER, "rating" REAL, "restock_date" TEXT,
                 "status" TEXT, "metadata" TEXT, "created_at" TEXT, "updated_at" TEXT, "deleted_at" TEXT))");
