@@ -79,6 +79,18 @@ void check_hidden(const std::string& text, const Form& f) {
     CHECK(text.find(f.raw) == std::string::npos);  // the spelling in the URL (percent-encoded)
 }
 
+// The message of the invalid_url error that parsing `url` throws.
+std::string rejection(const char* url) {
+    try {
+        (void)DatabaseUrl::parse(url);
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::invalid_url);
+        return e.what();
+    }
+    FAIL("accepted");
+    return {};
+}
+
 } // namespace
 
 TEST_CASE("every form of password is parsed and never shown", "[url]") {
@@ -114,14 +126,9 @@ TEST_CASE("errors about a URL never show its password", "[url]") {
     };
     for (const auto& [url, password] : bad) {
         INFO(url);
-        try {
-            (void)DatabaseUrl::parse(url);
-            FAIL("accepted");
-        } catch (const Error& e) {
-            CHECK(e.code() == ErrorCode::invalid_url);
-            CHECK(std::string(e.what()).find(password) == std::string::npos);
-            CHECK(redact_passwords(e.what()) == e.what());
-        }
+        const std::string what = rejection(url);
+        CHECK(what.find(password) == std::string::npos);
+        CHECK(redact_passwords(what) == what);
     }
     CHECK_THROWS_WITH(DatabaseUrl::parse("user:NoScheme1@127.0.0.1"), Contains("'user:***@127.0.0.1'"));
 }
@@ -162,13 +169,7 @@ TEST_CASE("query parameters are the database's connection options, checked", "[u
     };
     for (const auto& [url, why] : rejected) {
         INFO(url);
-        try {
-            (void)DatabaseUrl::parse(url);
-            FAIL("accepted");
-        } catch (const Error& e) {
-            CHECK(e.code() == ErrorCode::invalid_url);
-            CHECK_THAT(e.what(), Contains(why));
-        }
+        CHECK_THAT(rejection(url), Contains(why));
     }
     // an unknown parameter's value is never quoted: it may be a misspelt password
     CHECK_THROWS_WITH(DatabaseUrl::parse("postgresql://u@h/d?pwd=Secret42"), !Contains("Secret42"));
