@@ -1,5 +1,7 @@
 #include "my_connection.hpp"
 
+#include "my_options.hpp"
+
 #include <mysql.h>
 #include <mysqld_error.h>
 #include <errmsg.h>
@@ -80,27 +82,30 @@ MyError make_error(std::string_view what, unsigned number, const char* sqlstate,
 
 MyConnection::MyConnection(const DatabaseUrl& url) : url_(url) { open(); }
 
+MyConnection::~MyConnection() { close(); }
+
+void MyConnection::close() noexcept {
+    if (conn_) mysql_close(conn_);
+    conn_ = nullptr;
+}
+
 void MyConnection::open() {
-    // SOCI's mysql connection string: 'quoted' values, backslash escapes.
-    auto quoted = [](const std::string& v) {
-        std::string q = "'";
-        for (char ch : v) {
-            if (ch == '\'' || ch == '\\') q += '\\';
-            q += ch;
-        }
-        return q + "'";
-    };
-    std::string cs = "host=" + quoted(url_.host.empty() ? "127.0.0.1" : url_.host);
-    if (url_.port) cs += " port=" + std::to_string(url_.port);
-    if (!url_.user.empty()) cs += " user=" + quoted(url_.user);
-    if (!url_.password.empty()) cs += " password=" + quoted(url_.password);
-    if (!url_.database.empty()) cs += " db=" + quoted(url_.database);
-    cs += " charset=utf8mb4 local_infile=1";
-    try {
-        session_.open(soci::mysql, cs);
-    } catch (const soci::soci_error& e) {
-        throw Error(ErrorCode::connection, "cannot connect to MySQL/MariaDB at " + url_.redacted() + ": " +
-                                               redact_passwords(e.get_error_message()));
+    static const bool initialised = mysql_library_init(0, nullptr, nullptr) == 0;
+    close();
+    conn_ = initialised ? mysql_init(nullptr) : nullptr;
+    if (!conn_) throw Error(ErrorCode::connection, "cannot connect to MySQL/MariaDB: the client library failed to initialise");
+    const std::string tls = apply_options(conn_, url_);
+    // No password in the URL: Connector/C reads MYSQL_PWD, as the mysql client does.
+    auto given = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    const bool ok = mysql_real_connect(conn_, url_.host.c_str(), given(url_.user), given(url_.password), given(url_.database),
+                                       url_.port, nullptr, CLIENT_FOUND_ROWS | CLIENT_MULTI_RESULTS) != nullptr;
+    std::string why = ok ? std::string() : url_.scrub(mysql_error(conn_));
+    if (ok && !tls.empty() && !mysql_get_ssl_cipher(conn_))
+        why = tls + " needs TLS, but the server did not negotiate it (has it TLS configured?); the connection was "
+              "closed before any statement ran";
+    if (!why.empty()) {
+        close();
+        throw Error(ErrorCode::connection, "cannot connect to MySQL/MariaDB at " + url_.redacted() + ": " + why);
     }
     broken_ = false;
     prepare_session();
@@ -116,17 +121,9 @@ void MyConnection::prepare_session() {
     local_infile_ = scalar("SELECT @@local_infile", "reading local_infile") == "1";
 }
 
-void MyConnection::reconnect() {
-    try {
-        session_.close();
-    } catch (...) {
-    }
-    open();
-}
+void MyConnection::reconnect() { open(); }
 
-::MYSQL* MyConnection::handle() const {
-    return static_cast<soci::mysql_session_backend*>(session_.get_backend())->conn_;
-}
+::MYSQL* MyConnection::handle() const { return conn_; }
 
 void MyConnection::fail(std::string_view what) {
     ::MYSQL* h = handle();

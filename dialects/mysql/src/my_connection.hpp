@@ -1,14 +1,13 @@
 #pragma once
-// One MariaDB/MySQL connection: SOCI's mysql backend opens it (connection options, charset,
-// local_infile), and its MYSQL* handle runs everything else. Errors become MyError with the
+// One MariaDB/MySQL connection: a MariaDB Connector/C handle opened with the URL's options
+// (my_options.hpp), utf8mb4 and local_infile. Errors become MyError with the
 // server's error number and SQLSTATE; a lost connection is remembered (broken()) so the next
 // begin() reconnects.
 
 #include <bulkflow/database_url.hpp>
 #include <bulkflow/error.hpp>
 
-#include <soci/mysql/soci-mysql.h>
-#include <soci/soci.h>
+#include <mysql.h>
 
 #include <string>
 #include <string_view>
@@ -41,6 +40,9 @@ public:
     /// Connects (Error(connection) with the password redacted) and prepares the session: UTC,
     /// utf8mb4, strict sql_mode.
     explicit MyConnection(const DatabaseUrl& url);
+    ~MyConnection();
+    MyConnection(const MyConnection&) = delete;
+    MyConnection& operator=(const MyConnection&) = delete;
 
     [[nodiscard]] ::MYSQL* handle() const;
     [[nodiscard]] bool broken() const noexcept { return broken_; }
@@ -66,10 +68,11 @@ public:
 
 private:
     void open();
+    void close() noexcept;
     void prepare_session();
 
     DatabaseUrl url_;
-    mutable soci::session session_;  // get_backend() is not const
+    ::MYSQL* conn_ = nullptr;
     bool broken_ = false;
     int autoinc_lock_mode_ = 1;
     long long id_increment_ = 1;

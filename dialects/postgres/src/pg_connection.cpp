@@ -16,14 +16,6 @@ std::string trimmed(const char* s) {
     return t;
 }
 
-// Replaces every occurrence of `secret` in `text`; libpq does not echo passwords, but a message
-// quoting connection parameters must not be able to leak one either.
-std::string hide(std::string text, const std::string& secret) {
-    if (secret.size() < 4) return text;
-    for (auto p = text.find(secret); p != std::string::npos; p = text.find(secret, p + 3)) text.replace(p, secret.size(), "***");
-    return text;
-}
-
 std::string shown_url(const DatabaseUrl& url) {
     if (!url.original.empty()) return url.redacted();
     return "postgresql://" + (url.user.empty() ? std::string() : url.user + "@") + url.host + ":" + std::to_string(url.port) +
@@ -58,18 +50,57 @@ std::optional<std::size_t> parse_copy_line(std::string_view context) noexcept {
     return n;
 }
 
+std::vector<std::string> libpq_keywords() {
+    std::vector<std::string> names;
+    PQconninfoOption* defaults = PQconndefaults();
+    for (auto* o = defaults; o && o->keyword; ++o) names.emplace_back(o->keyword);
+    PQconninfoFree(defaults);
+    return names;
+}
+
+namespace {
+
+// The libpq keywords this libpq knows (PQconndefaults), to refuse an option it would not know.
+bool libpq_knows(const std::string& keyword) {
+    static const std::vector<std::string> known = libpq_keywords();
+    return std::find(known.begin(), known.end(), keyword) != known.end();
+}
+
+// Keywords and values for PQconnectdbParams: the URL's parts, bulkflow's defaults, then the URL's
+// options (which win: libpq takes the last value of a keyword). Empty values are left out, so
+// libpq falls back to PGPASSWORD, ~/.pgpass, PGUSER ... as it does on its own.
+std::vector<std::pair<std::string, std::string>> conninfo(const DatabaseUrl& url) {
+    std::vector<std::pair<std::string, std::string>> kv{
+        {"host", url.host}, {"port", std::to_string(url.port ? url.port : 5432)}, {"user", url.user},
+        {"password", url.password}, {"dbname", url.database}, {"application_name", "bulkflow"},
+        {"client_encoding", "UTF8"}, {"connect_timeout", "15"}};
+    for (const auto& [name, value] : url.options) {
+        if (!libpq_knows(name))
+            throw Error(ErrorCode::invalid_url, "invalid database URL '" + url.redacted() + "': parameter '" + name +
+                                                    "' is not known to this libpq (" + std::to_string(PQlibVersion()) + ")");
+        kv.emplace_back(name, value);
+    }
+    std::erase_if(kv, [](const auto& p) { return p.second.empty(); });
+    return kv;
+}
+
+} // namespace
+
 PgConnection::PgConnection(const DatabaseUrl& url) : redacted_url_(shown_url(url)) {
-    const std::string port = std::to_string(url.port ? url.port : 5432);
-    const char* keys[] = {"host", "port", "user", "password", "dbname", "application_name", "client_encoding", "connect_timeout", nullptr};
-    const char* values[] = {url.host.c_str(), port.c_str(), url.user.c_str(), url.password.c_str(), url.database.c_str(),
-                            "bulkflow", "UTF8", "15", nullptr};
-    conn_ = PQconnectdbParams(keys, values, 0);
+    const auto kv = conninfo(url);
+    std::vector<const char*> keys, values;
+    for (const auto& [k, v] : kv) {
+        keys.push_back(k.c_str());
+        values.push_back(v.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectdbParams(keys.data(), values.data(), 0);
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
         std::string msg = conn_ ? trimmed(PQerrorMessage(conn_)) : "out of memory";
         if (conn_) PQfinish(conn_);
         conn_ = nullptr;
-        throw Error(ErrorCode::connection,
-                    "cannot connect to PostgreSQL at " + redacted_url_ + ": " + hide(redact_passwords(msg), url.password));
+        throw Error(ErrorCode::connection, "cannot connect to PostgreSQL at " + redacted_url_ + ": " + url.scrub(msg));
     }
     try {
         prepare_session();

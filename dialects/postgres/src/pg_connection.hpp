@@ -47,10 +47,14 @@ using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 /// "line N" from a PG_DIAG_CONTEXT such as "COPY products, line 17, column name: \"x\"".
 std::optional<std::size_t> parse_copy_line(std::string_view context) noexcept;
 
+/// The connection keywords the linked libpq knows (PQconndefaults).
+std::vector<std::string> libpq_keywords();
+
 class PgConnection {
 public:
-    /// Connects and prepares the session (UTC, ISO dates, exact float output, notices silenced).
-    /// Throws Error(connection) with the password redacted.
+    /// Connects (with the URL's options as libpq keywords) and prepares the session (UTC, ISO
+    /// dates, exact float output, notices silenced). Throws Error(connection) with the password
+    /// redacted, Error(invalid_url) for an option this libpq does not know.
     explicit PgConnection(const DatabaseUrl& url);
     ~PgConnection();
     PgConnection(const PgConnection&) = delete;

@@ -8,6 +8,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <deque>
 #include <map>
 #include <optional>
@@ -95,12 +96,26 @@ private:
     bool has_row_ = false;
 };
 
+// SOCI's sqlite3 connection string for the URL's path and options (docs/getting-started.md,
+// "Database URLs"): mode=ro|rw|rwc|memory, cache=shared|private.
+std::string connect_string(const DatabaseUrl& url) {
+    const std::string* mode = url.option("mode");
+    const std::string* cache = url.option("cache");
+    const std::string path = mode && *mode == "memory" ? ":memory:" : url.path;
+    if (mode && *mode == "rw" && path != ":memory:" && !std::filesystem::exists(path))
+        throw Error(ErrorCode::connection, "cannot open SQLite database '" + url.path + "': it does not exist (mode=rw "
+                                                                                         "opens an existing file only)");
+    std::string cs = "db=\"" + path + "\" timeout=30";
+    if (mode && *mode == "ro") cs += " readonly=true";
+    if (cache && *cache == "shared") cs += " shared_cache=true";
+    return cs;
+}
+
 class SqliteDialect final : public Dialect {
 public:
     explicit SqliteDialect(const DatabaseUrl& url) {
         try {
-            std::string path = url.path;
-            session_.open(*soci::factory_sqlite3(), "db=\"" + path + "\" timeout=30");
+            session_.open(*soci::factory_sqlite3(), connect_string(url));
             session_ << "PRAGMA journal_mode=WAL";
             session_ << "PRAGMA synchronous=NORMAL";
             session_ << "PRAGMA foreign_keys=ON";
