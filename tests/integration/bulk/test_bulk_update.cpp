@@ -200,6 +200,7 @@ TEST_CASE("update by id of an id that matches no row is a failed record, never a
     CHECK(d.at("failure_count").as_int64() == 1);
     CHECK(d.at("errors").at(0).at("index").as_int64() == 1);
     CHECK(db.count("products", "stock = 100") == 2);
+}
 
 TEST_CASE("an update expression whose result does not fit the column fails the node and changes nothing", "[bulk][update][integrity]") {
     // docs/bulk-nodes.md, "Update fields": overflow, precision and division by zero fail on
