@@ -4,6 +4,7 @@
 #include "key_order.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/transaction.hpp>
 
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
@@ -72,33 +73,36 @@ private:
     std::condition_variable cv_;
 };
 
-// Writes one converted batch: its own transaction (unless the whole load is one), failing rows
-// isolated under continue, checkpoint in the same transaction, retries per policy.
-BatchOutcome write_batch(Context& ctx, Dialect& db, const Token& token, const JobOptions& opt, const IngestPlan& plan) {
+// Writes one converted batch in its own transaction, or with ensure_atomic in a savepoint of
+// the load's one transaction (`atomic`): failing rows isolated under continue, checkpoint in the
+// same transaction, retries per policy. A retry starts only from a known state: the batch's
+// transaction rolled back, or its savepoint undone while the load's transaction stays open.
+BatchOutcome write_batch(Context& ctx, Dialect& db, Transaction* atomic, const Token& token, const JobOptions& opt,
+                         const IngestPlan& plan) {
     BatchOutcome out;
     const std::size_t batch_end = token.raw.first_index + token.raw.size();
+    Transaction own(db);
+    Transaction& txn = atomic ? *atomic : own;
+    auto write = [&] {
+        for (const auto& group : token.converted.groups)
+            out.counts += write_isolated(group, token.raw, opt, out.failed, [&](const RowBatch& part) { return plan.write(db, part); });
+        if (plan.after_write) out.counts += plan.after_write(db, token.converted);
+    };
     with_retries(
         ctx, opt,
         [&] {
             out = {};
-            if (!opt.ensure_atomic) db.begin();
-            for (const auto& group : token.converted.groups) {
-                auto c = write_isolated(group, token.raw, opt, out.failed, [&](const RowBatch& part) { return plan.write(db, part); });
-                out.counts.inserted += c.inserted;
-                out.counts.updated += c.updated;
-                out.counts.skipped += c.skipped;
-            }
-            if (plan.after_write) {
-                auto c = plan.after_write(db, token.converted);
-                out.counts.inserted += c.inserted;
-                out.counts.updated += c.updated;
-                out.counts.skipped += c.skipped;
-            }
-            if (!plan.checkpoint_key.empty() && !opt.ensure_atomic) checkpoint_write(db, plan.checkpoint_key, batch_end);
-            if (!opt.ensure_atomic) db.commit();
+            if (atomic) return txn.in_savepoint(write);
+            txn.open();
+            write();
+            if (!plan.checkpoint_key.empty())
+                txn.before_commit([&](Dialect& d) { checkpoint_write(d, plan.checkpoint_key, batch_end); });
+            txn.commit();
         },
         [&] {
-            if (!opt.ensure_atomic) db.rollback();
+            if (atomic) return txn.state() == TxnState::open;  // the load's transaction survived the batch
+            txn.rollback();
+            return txn.state() == TxnState::rolled_back;
         });
     return out;
 }
@@ -141,7 +145,10 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         for (std::size_t i = 1; i < n; ++i) more.push_back(plan.open_connection());
         pool = std::make_unique<ConnectionPool>(db, std::move(more), opt.round_robin);
     }
-    if (opt.ensure_atomic && !opt.dry_run) db.begin();
+    // ensure_atomic: the whole load is one transaction, all or nothing.
+    Transaction atomic(db);
+    if (opt.ensure_atomic && !opt.dry_run) atomic.open();
+    Transaction* const shared = opt.ensure_atomic && !opt.dry_run ? &atomic : nullptr;
 
     // The pipeline carries raw pointers; `live` owns the batches. oneTBB does not destroy items
     // in flight when a failure cancels the pipeline, so ownership cannot travel with them.
@@ -172,30 +179,27 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
             if (pool) {
                 const std::size_t c = pool->acquire(token->sequence);
                 try {
-                    out = write_batch(ctx, pool->at(c), *token, opt, plan);
+                    out = write_batch(ctx, pool->at(c), shared, *token, opt, plan);
                 } catch (...) {
                     pool->release(c);
                     throw;
                 }
                 pool->release(c);
             } else {
-                out = write_batch(ctx, db, *token, opt, plan);
+                out = write_batch(ctx, db, shared, *token, opt, plan);
             }
         }
         std::lock_guard lock(stats_mutex);
-        for (const auto& r : conv.rejects) {
-            stats.fail_record(ctx, r.index, r.record, r.error);
-            check_max_errors(opt, stats, r.index, r.error);
-        }
-        for (const auto& f : out.failed) {
-            stats.fail_record(ctx, f.index, f.record, f.error);
-            check_max_errors(opt, stats, f.index, f.error);
-        }
+        // The batch is committed: its counts go in before max_errors may end the load.
         stats.inserted += out.counts.inserted;
         stats.updated += out.counts.updated;
         stats.skipped += out.counts.skipped;
         stats.records_processed += conv.records;
         ++stats.batches;
+        for (const auto& r : conv.rejects) stats.fail_record(ctx, r.index, r.record, r.error);
+        for (const auto& f : out.failed) stats.fail_record(ctx, f.index, f.record, f.error);
+        for (const auto& r : conv.rejects) check_max_errors(opt, stats, r.index, r.error);
+        for (const auto& f : out.failed) check_max_errors(opt, stats, f.index, f.error);
         stats.batch_metric(conv.records, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         stats.report_progress(ctx, total);
     };
@@ -250,10 +254,14 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         } else {
             run_pipeline();
         }
-        if (opt.ensure_atomic && !opt.dry_run) db.commit();
-    } catch (...) {
-        if (opt.ensure_atomic && !opt.dry_run) db.rollback();
-        throw;
+        if (shared) atomic.commit();
+    } catch (const Error& e) {
+        if (!shared) throw;
+        atomic.rollback();
+        // Nothing of the load stays (or, in doubt, nothing is known): no committed counts.
+        stats.inserted = stats.updated = stats.skipped = stats.records_processed = stats.batches = 0;
+        if (atomic.state() != TxnState::rolled_back) throw;
+        throw Error(e.code(), std::string(e.what()) + "; nothing was stored (ensure_atomic: the load's transaction was rolled back)");
     }
     if (!plan.checkpoint_key.empty() && !opt.dry_run) checkpoint_clear(db, plan.checkpoint_key);
     stats.records_processed += already_done;
