@@ -119,9 +119,11 @@ TEST_CASE("ensure_atomic: a deadlock stores all rows or none, and the counts say
     REQUIRE(other.exec("UPDATE ballast SET v = v + 1") == 0);
     REQUIRE(other.exec("UPDATE products SET stock = 999 WHERE id = 1") == 0);
     std::atomic<unsigned> other_error{1};
+    std::atomic<bool> node_waited{false};
     std::thread locker([&] {
         for (int i = 0; i < 3000; ++i) {  // until the node waits for row 1
-            if (other.scalar("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'") != "0") break;
+            node_waited = other.scalar("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'") != "0";
+            if (node_waited) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         other_error = other.exec("SELECT id FROM products WHERE id = 2 FOR UPDATE");  // a cycle: InnoDB ends one
@@ -136,6 +138,7 @@ TEST_CASE("ensure_atomic: a deadlock stores all rows or none, and the counts say
         if (e.results().contains("op")) CHECK(e.results()["op"].at("data").at("success_count").as_int64() == 0);
     }
     locker.join();
+    REQUIRE(node_waited);
     REQUIRE(other_error == 0);  // the node was the victim (else this run proves nothing)
     const long long stored = db.count("products", "id > 1");
     if (failed) {
