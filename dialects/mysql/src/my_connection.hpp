@@ -55,6 +55,19 @@ public:
     /// The first column of the first row of `sql`, as text ("" when NULL or no row).
     std::string scalar(const std::string& sql, std::string_view what);
 
+    /// True when the server holds an open transaction for this session. Asks the server (one
+    /// round trip) while one seemed open: InnoDB ends the whole transaction on a deadlock, and
+    /// the client learns the session's state only from the next OK packet.
+    [[nodiscard]] bool in_transaction() {
+        if (broken_ || !(handle()->server_status & SERVER_STATUS_IN_TRANS)) return false;
+        try {
+            exec("DO 0", "checking the transaction");
+        } catch (const Error&) {
+            return false;
+        }
+        return (handle()->server_status & SERVER_STATUS_IN_TRANS) != 0;
+    }
+
     /// Throws the handle's current error as MyError (and marks a lost connection).
     [[noreturn]] void fail(std::string_view what);
 

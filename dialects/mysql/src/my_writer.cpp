@@ -1,5 +1,6 @@
 #include "my_writer.hpp"
 
+#include <bulkflow/row_isolation.hpp>
 #include <bulkflow/sql_flavor.hpp>
 
 #include <mysqld_error.h>
@@ -19,32 +20,6 @@ const SqlFlavor& my() { return sql_flavor(DatabaseKind::mysql); }
 
 constexpr std::size_t kMaxParams = 65'535;
 constexpr std::size_t kMaxRowsPerStatement = 1'000;
-
-WriteCounts& operator+=(WriteCounts& a, const WriteCounts& b) {
-    a.inserted += b.inserted;
-    a.updated += b.updated;
-    a.skipped += b.skipped;
-    return a;
-}
-
-/// BEGIN ... COMMIT around a write when the caller holds no transaction.
-class ImplicitTransaction {
-public:
-    ImplicitTransaction(MyConnection& c, bool caller_has_one) : conn_(c), own_(!caller_has_one) {
-        if (own_) conn_.exec("START TRANSACTION", "begin");
-    }
-    ~ImplicitTransaction() {
-        if (own_ && !done_) conn_.exec_quietly("ROLLBACK");
-    }
-    void commit() {
-        if (own_ && !done_) conn_.exec("COMMIT", "commit");
-        done_ = true;
-    }
-
-private:
-    MyConnection& conn_;
-    bool own_, done_ = false;
-};
 
 // LOAD DATA's text form (FIELDS ESCAPED BY '\\', \N is NULL): backslash, the delimiter, line
 // breaks and NUL are escaped. False for a value the text form cannot carry exactly.
@@ -205,57 +180,20 @@ MyStatement& MyWriter::statement(const std::string& sql) {
 }
 
 WriteCounts MyWriter::guarded(const RowBatch& rows, const RangeOp& op, const Written& written) {
-    ImplicitTransaction txn(conn_, in_txn_);
-    WriteCounts counts;
-    try {
-        counts = isolate(rows, op, written);
-    } catch (const RowWriteError&) {
-        txn.commit();  // the rows before the failing one stay written
-        throw;
-    }
-    txn.commit();
-    return counts;
-}
-
-WriteCounts MyWriter::isolate(const RowBatch& rows, const RangeOp& op, const Written& written) {
-    WriteCounts total;
-    const std::size_t n = rows.rows();
-    if (n == 0) return total;
-    auto attempt = [&](std::size_t a, std::size_t b) -> std::optional<MyError> {
-        conn_.exec("SAVEPOINT bulkflow_row", "savepoint");
+    IsolationPort port;
+    port.exec = [&](const char* sql) { conn_.exec(sql, "savepoint"); };
+    port.transaction_alive = [&] { return conn_.in_transaction(); };
+    port.row_fault = [](const std::exception_ptr& ep) -> std::optional<RowFault> {
         try {
-            const WriteCounts c = op(a, b);
-            conn_.exec("RELEASE SAVEPOINT bulkflow_row", "savepoint");
-            total += c;
-            if (written) written(a, b);
-            return std::nullopt;
+            std::rethrow_exception(ep);
         } catch (const MyError& e) {
-            // A deadlock rolled the whole transaction back (the savepoint is gone): the caller retries.
-            if (conn_.broken() || e.code() == ErrorCode::transient) throw;
-            conn_.exec("ROLLBACK TO SAVEPOINT bulkflow_row", "rollback to savepoint");
-            conn_.exec("RELEASE SAVEPOINT bulkflow_row", "savepoint");
-            if (!e.row_level()) throw;
-            return e;
+            if (!e.row_level()) return std::nullopt;
+            return RowFault{e.code(), e.bare(), std::nullopt};
         } catch (...) {
-            conn_.exec_quietly("ROLLBACK TO SAVEPOINT bulkflow_row");
-            conn_.exec_quietly("RELEASE SAVEPOINT bulkflow_row");
-            throw;
+            return std::nullopt;
         }
     };
-    auto failure = attempt(0, n);
-    if (!failure) return total;
-    // Invariant: rows [0, lo) are written and writing [lo, hi) fails with `failure`.
-    std::size_t lo = 0, hi = n;
-    while (hi - lo > 1) {
-        const std::size_t mid = lo + (hi - lo) / 2;
-        if (auto again = attempt(lo, mid)) {
-            failure = std::move(again);
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    throw RowWriteError(Error(failure->code(), "record " + std::to_string(rows.record_index(lo)) + ": " + failure->bare()), lo, total);
+    return isolate_rows(rows, rows.rows(), port, op, written);
 }
 
 MyWriter::Insert MyWriter::plan_insert(const Model& m, const RowBatch& rows, ConflictMode mode,
@@ -447,15 +385,13 @@ std::size_t MyWriter::update_rows(const Model& m, const RowBatch& rows, const st
     // server ten times the work. Repeated ids (the last record must win) and a batch whose
     // statement fails on one row (to find and report that row) go row by row.
     if (rows.rows() > 1 && distinct_ids(rows, id_pos)) {
-        ImplicitTransaction txn(conn_, in_txn_);
         conn_.exec("SAVEPOINT bulkflow_update", "savepoint");
         try {
             const std::size_t n = update_staged(m, rows, id_pos, extra_where);
             conn_.exec("RELEASE SAVEPOINT bulkflow_update", "savepoint");
-            txn.commit();
             return n;
         } catch (const MyError& e) {
-            if (!e.row_level() || conn_.broken()) throw;
+            if (!e.row_level() || !conn_.in_transaction()) throw;
             conn_.exec("ROLLBACK TO SAVEPOINT bulkflow_update", "rollback to savepoint");
         }
     }
@@ -521,7 +457,6 @@ std::size_t MyWriter::update_row_by_row(const Model& m, const RowBatch& rows, st
     sql += " WHERE " + q.quote_identifier("id") + " = ?";
     if (!extra_where.empty()) sql += " AND (" + extra_where + ")";
     order.push_back(id_pos);
-    ImplicitTransaction txn(conn_, in_txn_);
     MyStatement& st = statement(sql);
     std::size_t changed = 0;
     for (std::size_t r = 0; r < rows.rows(); ++r) {
@@ -530,11 +465,10 @@ std::size_t MyWriter::update_row_by_row(const Model& m, const RowBatch& rows, st
             changed += st.execute("update of table '" + m.table + "'");  // found rows: CLIENT_FOUND_ROWS
         } catch (const MyError& e) {
             if (!e.row_level() || conn_.broken()) throw;
-            txn.commit();  // one statement failed atomically; the rows before it stay
+            // One statement failed atomically; the rows before it stay.
             throw RowWriteError(Error(e.code(), "record " + std::to_string(rows.record_index(r)) + ": " + e.bare()), r, {0, changed, 0});
         }
     }
-    txn.commit();
     return changed;
 }
 

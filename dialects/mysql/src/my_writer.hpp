@@ -8,6 +8,7 @@
 #include "my_statement.hpp"
 
 #include <bulkflow/dialect.hpp>
+#include <bulkflow/row_isolation.hpp>
 
 #include <functional>
 #include <map>
@@ -38,16 +39,13 @@ public:
         delimiter_ = delimiter;
         id_gaps_ = id_gaps;
     }
-    /// Whether the caller holds a transaction (begin() ... commit()/rollback()).
-    void set_in_transaction(bool v) noexcept { in_txn_ = v; }
 
 private:
-    using RangeOp = std::function<WriteCounts(std::size_t lo, std::size_t hi)>;
-    using Written = std::function<void(std::size_t lo, std::size_t hi)>;
-    /// Runs `op` over the batch in a transaction (its own when none is open); the first failing
-    /// row ends the write with RowWriteError after the rows before it are written.
+    using Written = RangeWritten;
+    /// Runs `op` over the batch with row isolation (row_isolation.hpp) inside the caller's
+    /// transaction; the first failing row ends the write with RowWriteError after the rows
+    /// before it are written.
     WriteCounts guarded(const RowBatch& rows, const RangeOp& op, const Written& written = {});
-    WriteCounts isolate(const RowBatch& rows, const RangeOp& op, const Written& written);
 
     struct Insert {
         std::string head;    // INSERT INTO t (cols)
@@ -79,7 +77,6 @@ private:
     std::string buffer_;  // LOAD DATA text, reused across calls
     std::map<std::string, std::unique_ptr<MyStatement>> statements_;
     std::map<std::string, std::string> stages_;  // table + columns -> staging table (update_staged)
-    bool in_txn_ = false;
 };
 
 } // namespace bulkflow::detail

@@ -4,6 +4,7 @@
 #include "my_writer.hpp"
 
 #include <bulkflow/mysql_dialect.hpp>
+#include <bulkflow/transaction.hpp>
 
 #include <mysqld_error.h>
 
@@ -45,35 +46,47 @@ public:
     void begin() override {
         if (conn_.broken()) reconnect();  // a retry after a lost connection starts on a fresh one
         conn_.exec("START TRANSACTION", "begin");
-        writer_.set_in_transaction(true);
     }
     // A connection lost (or KILLed) while COMMIT runs leaves the outcome unknown: the server may
-    // have committed. Retrying the batch then would store it twice, so every transaction also
-    // writes this connection's row of bulkflow_commit_log, and a fresh connection reads it back.
+    // have committed. Every transaction also writes this connection's row of
+    // bulkflow_commit_log, so that commit_outcome() can read it back on a fresh connection.
     void commit() override {
-        writer_.set_in_transaction(false);
-        const std::string seq = std::to_string(++commit_seq_);
-        conn_.exec("REPLACE INTO bulkflow_commit_log (session_key, seq) VALUES ('" + commit_key_ + "', " + seq + ")", "commit");
-        try {
-            conn_.exec("COMMIT", "commit");
-        } catch (const Error&) {
-            if (!conn_.broken() || !committed_before_loss(seq)) throw;
-        }
+        commit_sent_ = false;
+        // InnoDB ends the whole transaction on a deadlock and the session goes on in autocommit:
+        // a COMMIT now would "succeed" for a transaction whose work is gone.
+        if (!conn_.in_transaction())
+            throw Error(ErrorCode::transient, "commit: the database already ended the transaction (deadlock or lost "
+                                              "connection); none of its work is stored");
+        seq_ = std::to_string(++commit_seq_);
+        conn_.exec("REPLACE INTO bulkflow_commit_log (session_key, seq) VALUES ('" + commit_key_ + "', " + seq_ + ")", "commit");
+        commit_sent_ = true;
+        conn_.exec("COMMIT", "commit");
     }
     void rollback() noexcept override {
-        writer_.set_in_transaction(false);
         if (!conn_.broken()) conn_.exec_quietly("ROLLBACK");
+    }
+    bool in_transaction() override { return conn_.in_transaction(); }
+    CommitOutcome commit_outcome() noexcept override {
+        if (!conn_.broken()) {  // the server answered: the transaction is not committed
+            rollback();
+            return CommitOutcome::rolled_back;
+        }
+        return commit_sent_ ? outcome_after_loss(seq_) : CommitOutcome::rolled_back;
     }
 
     WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
                             const std::vector<std::string>& conflict_columns) override {
-        return writer_.insert_rows(m, rows, mode, conflict_columns);
+        WriteCounts c;
+        in_transaction_or_own(*this, [&] { c = writer_.insert_rows(m, rows, mode, conflict_columns); });
+        return c;
     }
     void insert_collecting_ids(const Model& m, const RowBatch& rows, std::vector<SqlValue>& ids) override {
-        writer_.insert_collecting_ids(m, rows, ids);
+        in_transaction_or_own(*this, [&] { writer_.insert_collecting_ids(m, rows, ids); });
     }
     std::size_t update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) override {
-        return writer_.update_rows(m, rows, extra_where);
+        std::size_t n = 0;
+        in_transaction_or_own(*this, [&] { n = writer_.update_rows(m, rows, extra_where); });
+        return n;
     }
 
     std::size_t execute(const SqlFragment& stmt) override {
@@ -162,15 +175,18 @@ public:
     }
 
 private:
-    /// After a connection lost during COMMIT: true when the commit numbered `seq` happened. The
-    /// locking read waits for the old connection's transaction to end either way.
-    bool committed_before_loss(const std::string& seq) noexcept {
+    /// After a connection lost during COMMIT: whether the commit numbered `seq` happened. The
+    /// locking read waits for the old connection's transaction to end either way; unknown when
+    /// no fresh connection can tell.
+    CommitOutcome outcome_after_loss(const std::string& seq) noexcept {
         try {
             reconnect();
             return conn_.scalar("SELECT seq FROM bulkflow_commit_log WHERE session_key = '" + commit_key_ + "' LOCK IN SHARE MODE",
-                                "checking a commit's outcome") == seq;
+                                "checking a commit's outcome") == seq
+                       ? CommitOutcome::committed
+                       : CommitOutcome::rolled_back;
         } catch (...) {
-            return false;
+            return CommitOutcome::unknown;
         }
     }
 
@@ -185,7 +201,6 @@ private:
     void reconnect() {
         conn_.reconnect();
         writer_.forget_session();
-        writer_.set_in_transaction(false);
         if (fk_off_) conn_.exec("SET foreign_key_checks = 0", "setting foreign_key_checks");
     }
 
@@ -193,6 +208,8 @@ private:
     detail::MyWriter writer_;
     std::string commit_key_;     // this connection's row in bulkflow_commit_log
     std::uint64_t commit_seq_ = 0;
+    std::string seq_;           // the commit being made
+    bool commit_sent_ = false;  // its COMMIT went to the server
     bool fk_off_ = false;
     std::map<std::string, std::map<std::string, std::string>> dropped_;  // table -> index -> columns
 };

@@ -2,6 +2,7 @@
 
 #include "pg_values.hpp"
 
+#include <bulkflow/row_isolation.hpp>
 #include <bulkflow/sql_flavor.hpp>
 
 #include <algorithm>
@@ -63,13 +64,6 @@ std::string real_names(std::string msg, const RowBatch& rows) {
     return msg;
 }
 
-WriteCounts& operator+=(WriteCounts& a, const WriteCounts& b) {
-    a.inserted += b.inserted;
-    a.updated += b.updated;
-    a.skipped += b.skipped;
-    return a;
-}
-
 } // namespace
 
 void PgWriter::forget_table(const std::string& table) {
@@ -87,76 +81,26 @@ void PgWriter::forget_session() {
 
 WriteCounts PgWriter::guarded(const RowBatch& rows, const RangeOp& op, const Written& written) {
     const auto nul = find_nul(rows);  // such a row is never sent
-    ImplicitTransaction txn(conn_);
-    WriteCounts counts;
-    try {
-        counts = isolate(rows, nul ? nul->row : rows.rows(), op, written);
-    } catch (const RowWriteError&) {
-        txn.commit();  // the rows before the failing one stay written
-        throw;
-    }
-    txn.commit();
+    IsolationPort port;
+    port.exec = [&](const char* sql) { conn_.exec(sql, "savepoint"); };
+    port.transaction_alive = [&] { return !conn_.broken() && conn_.in_transaction(); };
+    port.row_fault = [&](const std::exception_ptr& ep) -> std::optional<RowFault> {
+        try {
+            std::rethrow_exception(ep);
+        } catch (const PgError& e) {
+            if (!e.row_level()) return std::nullopt;
+            return RowFault{e.code(), real_names(e.bare(), rows), e.copy_line()};
+        } catch (...) {
+            return std::nullopt;
+        }
+    };
+    const WriteCounts counts = isolate_rows(rows, nul ? nul->row : rows.rows(), port, op, written);
     if (nul)
         throw RowWriteError(Error(ErrorCode::invalid_data, "record " + std::to_string(rows.record_index(nul->row)) + ": field '" +
                                                                rows.columns()[nul->column]->name +
                                                                "' contains a NUL byte, which PostgreSQL text cannot store"),
                             nul->row, counts);
     return counts;
-}
-
-WriteCounts PgWriter::isolate(const RowBatch& rows, std::size_t n, const RangeOp& op, const Written& written) {
-    WriteCounts total;
-    if (n == 0) return total;
-    auto attempt = [&](std::size_t a, std::size_t b) -> std::optional<PgError> {
-        conn_.exec("SAVEPOINT bulkflow_row", "savepoint");
-        try {
-            const WriteCounts c = op(a, b);
-            conn_.exec("RELEASE SAVEPOINT bulkflow_row", "savepoint");
-            total += c;
-            if (written) written(a, b);
-            return std::nullopt;
-        } catch (const PgError& e) {
-            if (conn_.broken()) throw;
-            conn_.exec("ROLLBACK TO SAVEPOINT bulkflow_row; RELEASE SAVEPOINT bulkflow_row", "rollback to savepoint");
-            if (!e.row_level()) throw;
-            return e;
-        } catch (...) {
-            conn_.exec_quietly("ROLLBACK TO SAVEPOINT bulkflow_row; RELEASE SAVEPOINT bulkflow_row");
-            throw;
-        }
-    };
-    auto failure = attempt(0, n);
-    if (!failure) return total;
-    // Invariant: rows [0, lo) are written and writing [lo, hi) fails (with `failure`, whose
-    // COPY line, if any, counts from row `failure_from`).
-    std::size_t lo = 0, hi = n, failure_from = 0;
-    while (hi - lo > 1) {
-        const auto line = failure_from == lo ? failure->copy_line() : std::nullopt;
-        if (line && *line >= 1 && *line <= hi - lo) {
-            const std::size_t bad = lo + *line - 1;
-            if (bad > lo) {
-                if (auto again = attempt(lo, bad)) {  // should not happen: COPY goes in row order
-                    failure = std::move(again);
-                    hi = bad;
-                    continue;
-                }
-                lo = bad;
-            }
-            hi = bad + 1;
-            break;
-        }
-        const std::size_t mid = lo + (hi - lo) / 2;
-        if (auto again = attempt(lo, mid)) {
-            failure = std::move(again);
-            failure_from = lo;
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    throw RowWriteError(Error(failure->code(), "record " + std::to_string(rows.record_index(lo)) + ": " +
-                                                   real_names(failure->bare(), rows)),
-                        lo, total);
 }
 
 std::string PgWriter::stage_for(const Model& m, const RowBatch& rows) {

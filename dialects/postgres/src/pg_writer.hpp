@@ -8,6 +8,7 @@
 #include "pg_copy_encode.hpp"
 
 #include <bulkflow/dialect.hpp>
+#include <bulkflow/row_isolation.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -36,17 +37,12 @@ public:
     void forget_session();
 
 private:
-    /// Writes rows [lo, hi) of the batch; throws PgError. Runs inside a savepoint.
-    using RangeOp = std::function<WriteCounts(std::size_t lo, std::size_t hi)>;
-    /// Told about each range that is written (in row order), e.g. to collect its ids.
-    using Written = std::function<void(std::size_t lo, std::size_t hi)>;
+    using Written = RangeWritten;
 
-    /// Runs `op` over the whole batch in a transaction (its own when none is open). A row with a
-    /// NUL byte, and the first row that fails at the database, ends the write with RowWriteError
-    /// after the rows before it are written.
+    /// Runs `op` over the whole batch with row isolation (row_isolation.hpp), inside the
+    /// caller's transaction. A row with a NUL byte, and the first row that fails at the
+    /// database, end the write with RowWriteError after the rows before it are written.
     WriteCounts guarded(const RowBatch& rows, const RangeOp& op, const Written& written = {});
-    /// Finds and reports the first failing row of [0, n) (see postgres_dialect.hpp).
-    WriteCounts isolate(const RowBatch& rows, std::size_t n, const RangeOp& op, const Written& written);
 
     /// A temporary table (bulkflow_n, bulkflow_round, bulkflow_c0...) with the target's column
     /// types for the batch's columns; created if missing. Returns its name.

@@ -6,6 +6,7 @@
 #include "pg_writer.hpp"
 
 #include <bulkflow/postgres_dialect.hpp>
+#include <bulkflow/transaction.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -62,34 +63,44 @@ public:
         conn_.exec("BEGIN", "begin");
     }
     // A connection lost while COMMIT runs leaves the outcome unknown: the server may have
-    // committed before it went. Retrying the batch then would store it twice, so the
-    // transaction's id is read first and its status asked on a fresh connection.
+    // committed before it went. The transaction's id is read first, so that commit_outcome()
+    // can ask a fresh connection for its status.
     void commit() override {
+        commit_sent_ = false;
+        if (!in_transaction()) throw Error(ErrorCode::connection, "commit: the transaction is gone (lost connection); none of its work is stored");
         if (conn_.failed_transaction()) return detail::commit_checked(conn_);  // says it rolled back
-        std::string txid;
         {
             auto r = conn_.exec("SELECT txid_current()", "commit");
-            txid = PQgetvalue(r.get(), 0, 0);
+            txid_ = PQgetvalue(r.get(), 0, 0);
         }
-        try {
-            detail::commit_checked(conn_);
-        } catch (const Error&) {
-            if (!conn_.broken() || !committed_before_loss(txid)) throw;
-        }
+        commit_sent_ = true;
+        detail::commit_checked(conn_);
     }
     void rollback() noexcept override {
         if (conn_.in_transaction()) conn_.exec_quietly("ROLLBACK");
     }
+    bool in_transaction() override { return !conn_.broken() && conn_.in_transaction(); }
+    CommitOutcome commit_outcome() noexcept override {
+        if (!conn_.broken()) {  // the server answered: the transaction is not committed
+            rollback();
+            return CommitOutcome::rolled_back;
+        }
+        return commit_sent_ ? outcome_after_loss(txid_) : CommitOutcome::rolled_back;
+    }
 
     WriteCounts insert_rows(const Model& m, const RowBatch& rows, ConflictMode mode,
                             const std::vector<std::string>& conflict_columns) override {
-        return writer_.insert_rows(m, rows, mode, conflict_columns);
+        WriteCounts c;
+        in_transaction_or_own(*this, [&] { c = writer_.insert_rows(m, rows, mode, conflict_columns); });
+        return c;
     }
     void insert_collecting_ids(const Model& m, const RowBatch& rows, std::vector<SqlValue>& ids) override {
-        writer_.insert_collecting_ids(m, rows, ids);
+        in_transaction_or_own(*this, [&] { writer_.insert_collecting_ids(m, rows, ids); });
     }
     std::size_t update_rows(const Model& m, const RowBatch& rows, const std::string& extra_where) override {
-        return writer_.update_rows(m, rows, extra_where);
+        std::size_t n = 0;
+        in_transaction_or_own(*this, [&] { n = writer_.update_rows(m, rows, extra_where); });
+        return n;
     }
 
     std::size_t execute(const SqlFragment& stmt) override {
@@ -201,21 +212,23 @@ private:
         replica_ = want;
     }
 
-    /// After a connection lost during COMMIT: true when transaction `txid` committed. Waits while
-    /// the old backend is still finishing it; false when that cannot be known (the caller's
-    /// error then stands).
-    bool committed_before_loss(const std::string& txid) noexcept {
+    /// After a connection lost during COMMIT: what became of transaction `txid`, asked on a
+    /// fresh connection. Waits while the old backend is still finishing it; unknown when that
+    /// cannot be proven (no connection, a status PostgreSQL no longer keeps).
+    CommitOutcome outcome_after_loss(const std::string& txid) noexcept {
         try {
             reconnect();
             for (int i = 0; i < 3000; ++i) {  // up to 30 s
                 auto r = conn_.exec_params("SELECT txid_status(CAST($1 AS BIGINT))", {SqlValue{txid}}, "checking a commit's outcome");
                 const std::string status = PQgetisnull(r.get(), 0, 0) ? "" : PQgetvalue(r.get(), 0, 0);
-                if (status != "in progress") return status == "committed";
+                if (status == "committed") return CommitOutcome::committed;
+                if (status == "aborted") return CommitOutcome::rolled_back;
+                if (status != "in progress") return CommitOutcome::unknown;
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
             }
         } catch (...) {
         }
-        return false;
+        return CommitOutcome::unknown;
     }
 
     void reconnect() {
@@ -228,6 +241,8 @@ private:
     PgConnection conn_;
     detail::PgWriter writer_;
     detail::IndexKeeper indexes_;
+    std::string txid_;          // the transaction being committed
+    bool commit_sent_ = false;  // its COMMIT went to the server
     bool fk_off_ = false;        // set_foreign_key_checks(false)
     bool triggers_off_ = false;  // LoadOptions::disable_triggers
     bool replica_ = false;       // what the session is set to

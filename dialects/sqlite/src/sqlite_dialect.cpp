@@ -200,10 +200,16 @@ public:
     }
     void rollback() noexcept override {
         native_.clear();
+        if (sqlite_api::sqlite3_get_autocommit(handle())) return;  // SQLite itself ended it (e.g. on SQLITE_FULL)
         try {
             session_ << "ROLLBACK";
         } catch (...) {
         }
+    }
+    bool in_transaction() override { return sqlite_api::sqlite3_get_autocommit(handle()) == 0; }
+    CommitOutcome commit_outcome() noexcept override {
+        rollback();  // a local file answers every COMMIT: it did not commit
+        return CommitOutcome::rolled_back;
     }
 
     void insert_collecting_ids(const Model& m, const RowBatch& rows, std::vector<SqlValue>& ids) override {

@@ -2,6 +2,7 @@
 #include "graph/template_walk.hpp"
 
 #include <bulkflow/database_url.hpp>
+#include <bulkflow/node_failure.hpp>
 #include <bulkflow/plugin_loader.hpp>
 #include <bulkflow/runtime.hpp>
 #include <bulkflow/validation.hpp>
@@ -251,6 +252,10 @@ ExecutionResult LocalRuntime::execute(const Workflow& wf) {
                                                 });
             }
             out = factory->create()->run(ctx, params);
+        } catch (const NodeFailure& e) {  // failed after committing: its partial result is kept
+            failure = e.in_node(n->id);
+            out = {};
+            out.value = e.result();
         } catch (const Error& e) {
             failure = e.in_node(n->id);
         } catch (const std::exception& e) {
@@ -267,6 +272,7 @@ ExecutionResult LocalRuntime::execute(const Workflow& wf) {
                 spdlog::error("[{}] {}", n->id, redact_passwords(failure->what()));
                 if (!state.first_error) state.first_error = *failure;
                 state.cancelled = true;
+                if (!out.value.empty()) state.results.add(n->id, std::move(out));
                 return;
             }
             state.results.add(n->id, std::move(out));

@@ -147,53 +147,56 @@ public:
             plan.write = [&](Dialect& d, const RowBatch& rows) { return d.insert_rows(m, rows, mode, conflict_cols); };
 
         JobStats stats(std::string(operation_result_name(op_)), opt);
-        if (disable_indexes && !opt.dry_run) {
-            db->drop_secondary_indexes(m);
-            try {
-                ingest(ctx, *db, *data, opt, plan, stats);
-            } catch (...) {
+        auto counts = [&] { return boost::json::object{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}}; };
+        return report_committed(stats, counts, [&]() -> NodeOutput {
+            if (disable_indexes && !opt.dry_run) {
+                db->drop_secondary_indexes(m);
                 try {
-                    db->restore_secondary_indexes(m);  // always rebuilt, even on failure
-                } catch (const std::exception& restore) {
-                    // Keep the load's own error; say loudly which indexes are missing.
-                    ctx.log(LogLevel::error, std::string("disable_indexes: rebuilding indexes after the failed load failed: ") + restore.what());
+                    ingest(ctx, *db, *data, opt, plan, stats);
+                } catch (...) {
+                    try {
+                        db->restore_secondary_indexes(m);  // always rebuilt, even on failure
+                    } catch (const std::exception& restore) {
+                        // Keep the load's own error; say loudly which indexes are missing.
+                        ctx.log(LogLevel::error, std::string("disable_indexes: rebuilding indexes after the failed load failed: ") + restore.what());
+                    }
+                    throw;
                 }
-                throw;
+                db->restore_secondary_indexes(m);
+            } else {
+                ingest(ctx, *db, *data, opt, plan, stats);
             }
-            db->restore_secondary_indexes(m);
-        } else {
-            ingest(ctx, *db, *data, opt, plan, stats);
-        }
-        if (no_fk) db->set_foreign_key_checks(true);
-        if ((keep_ids || op_ == Operation::upsert) && !opt.dry_run) db->advance_id_sequence(m);
-        boost::json::object extra{{"inserted", stats.inserted}, {"updated", stats.updated}, {"skipped", stats.skipped}};
-        if (opt.dry_run) extra["dry_run"] = true;
-        if (op_ == Operation::create) extra["ids_ignored"] = stats.ids_ignored;
-        if (!plan.checkpoint_key.empty() && !opt.dry_run) {
-            extra["already_loaded"] = stats.already_loaded;
-            extra["resumed_from"] = stats.resumed_from;
-        }
-        if (nested.enabled()) extra["nested"] = nested.counts();
-        if (p.get_bool("verify_migration", false) && !opt.dry_run) {
-            std::vector<std::string> fields;
-            if (const auto* vf = p.json("verification_fields")) {
-                for (const auto& f : vf->as_array()) {
-                    if (!f.is_string() || !m.find(f.get_string()))
-                        Params::fail("verification_fields", "names an unknown field " + boost::json::serialize(f));
-                    fields.emplace_back(f.get_string());
+            if (no_fk) db->set_foreign_key_checks(true);
+            if ((keep_ids || op_ == Operation::upsert) && !opt.dry_run) db->advance_id_sequence(m);
+            boost::json::object extra = counts();
+            if (opt.dry_run) extra["dry_run"] = true;
+            if (op_ == Operation::create) extra["ids_ignored"] = stats.ids_ignored;
+            if (!plan.checkpoint_key.empty() && !opt.dry_run) {
+                extra["already_loaded"] = stats.already_loaded;
+                extra["resumed_from"] = stats.resumed_from;
+            }
+            if (nested.enabled()) extra["nested"] = nested.counts();
+            if (p.get_bool("verify_migration", false) && !opt.dry_run) {
+                std::vector<std::string> fields;
+                if (const auto* vf = p.json("verification_fields")) {
+                    for (const auto& f : vf->as_array()) {
+                        if (!f.is_string() || !m.find(f.get_string()))
+                            Params::fail("verification_fields", "names an unknown field " + boost::json::serialize(f));
+                        fields.emplace_back(f.get_string());
+                    }
                 }
+                const auto sample = p.get_int("verification_sample", 1000);
+                if (sample < 0) Params::fail("verification_sample", "must be >= 0");
+                auto report = verify_sample(*db, m, *data, plan.convert, static_cast<std::size_t>(sample), fields);
+                if (report.at("mismatched").as_int64() > 0)
+                    throw Error(ErrorCode::invalid_data, "verify_migration: " + std::to_string(report.at("mismatched").as_int64()) + " of " +
+                                                             std::to_string(report.at("checked").as_int64()) +
+                                                             " sampled records have no matching stored row (record indexes " +
+                                                             boost::json::serialize(report.at("mismatched_indexes")) + "); the stored rows stay");
+                extra["verification"] = std::move(report);
             }
-            const auto sample = p.get_int("verification_sample", 1000);
-            if (sample < 0) Params::fail("verification_sample", "must be >= 0");
-            auto report = verify_sample(*db, m, *data, plan.convert, static_cast<std::size_t>(sample), fields);
-            if (report.at("mismatched").as_int64() > 0)
-                throw Error(ErrorCode::invalid_data, "verify_migration: " + std::to_string(report.at("mismatched").as_int64()) + " of " +
-                                                         std::to_string(report.at("checked").as_int64()) +
-                                                         " sampled records have no matching stored row (record indexes " +
-                                                         boost::json::serialize(report.at("mismatched_indexes")) + "); the stored rows stay");
-            extra["verification"] = std::move(report);
-        }
-        return stats.result(extra);
+            return stats.result(extra);
+        });
     }
 
 private:

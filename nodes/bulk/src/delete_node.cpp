@@ -96,8 +96,9 @@ public:
             stats.records_processed = n;
             return stats.result({{"dry_run", true}, {"would_delete", n}, {"sample_ids", sample}, {"deleted", 0}});
         }
-        db->begin();
-        try {
+        Transaction txn(*db);
+        txn.open();
+        {
             // Counted first only when a limit or a question needs the number; otherwise the
             // delete's own row count is the result (one pass over the ids instead of two).
             const std::size_t n = max_count || confirm ? count() : 0;
@@ -122,17 +123,14 @@ public:
             }
             const std::size_t deleted =
                 sum_over(sels, [&](const Selection& s) { return soft ? soft_delete(*db, m, s) : hard_delete(*db, m, s); });
-            db->commit();
+            txn.commit();
             stats.records_processed = deleted;
             stats.deleted = deleted;
             boost::json::object extra{{"deleted", deleted}, {"soft_delete", soft}};
             if (!cascade.empty()) extra["cascade"] = cascaded;
             if (!backup.empty()) extra["backup_location"] = backup;
             stats.batches = sels.size();
-            return stats.result(extra);
-        } catch (...) {
-            db->rollback();
-            throw;
+            return report_committed(stats, [&] { return extra; }, [&] { return stats.result(extra); });
         }
     }
 

@@ -4,6 +4,7 @@
 #include "key_order.hpp"
 
 #include <bulkflow/error.hpp>
+#include <bulkflow/transaction.hpp>
 
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
@@ -73,39 +74,41 @@ private:
     std::condition_variable cv_;
 };
 
-// ensure_atomic: every batch in one transaction, committed at the end. dry_run: the same, rolled
-// back at the end, so that its counts are the real run's (the database decides conflicts).
+// ensure_atomic: the whole load is one transaction, committed at the end. dry_run: the same,
+// rolled back at the end, so that its counts are the real run's (the database decides conflicts).
 bool one_transaction(const JobOptions& opt) { return opt.ensure_atomic || opt.dry_run; }
 
-// Writes one converted batch: its own transaction (unless the whole load is one), failing rows
-// isolated under continue, checkpoint in the same transaction, retries per policy.
-BatchOutcome write_batch(Context& ctx, Dialect& db, const Token& token, const JobOptions& opt, const IngestPlan& plan,
-                         const LoadLedger* ledger) {
+// Writes one converted batch in its own transaction, or (ensure_atomic, dry_run) in a savepoint
+// of the load's one transaction (`atomic`): failing rows isolated under continue, the ledger row
+// advanced in the same transaction, retries per policy. A retry starts only from a known state:
+// the batch's transaction rolled back, or its savepoint undone while the load's transaction
+// stays open.
+BatchOutcome write_batch(Context& ctx, Dialect& db, Transaction* atomic, const Token& token, const JobOptions& opt,
+                         const IngestPlan& plan, const LoadLedger* ledger) {
     BatchOutcome out;
     const std::size_t batch_end = token.raw.first_index + token.raw.size();
+    Transaction own(db);
+    Transaction& txn = atomic ? *atomic : own;
+    auto write = [&] {
+        // First: the ledger row's lock orders two runs of one load before either writes.
+        if (ledger) ledger->advance(db, token.raw.first_index, batch_end);
+        for (const auto& group : token.converted.groups)
+            out.counts += write_isolated(group, token.raw, opt, out.failed, [&](const RowBatch& part) { return plan.write(db, part); });
+        if (plan.after_write) out.counts += plan.after_write(db, token.converted);
+    };
     with_retries(
         ctx, opt,
         [&] {
             out = {};
-            if (!one_transaction(opt)) db.begin();
-            // First: the ledger row's lock orders two runs of one load before either writes.
-            if (ledger) ledger->advance(db, token.raw.first_index, batch_end);
-            for (const auto& group : token.converted.groups) {
-                auto c = write_isolated(group, token.raw, opt, out.failed, [&](const RowBatch& part) { return plan.write(db, part); });
-                out.counts.inserted += c.inserted;
-                out.counts.updated += c.updated;
-                out.counts.skipped += c.skipped;
-            }
-            if (plan.after_write) {
-                auto c = plan.after_write(db, token.converted);
-                out.counts.inserted += c.inserted;
-                out.counts.updated += c.updated;
-                out.counts.skipped += c.skipped;
-            }
-            if (!one_transaction(opt)) db.commit();
+            if (atomic) return txn.in_savepoint(write);
+            txn.open();
+            write();
+            txn.commit();
         },
         [&] {
-            if (!one_transaction(opt)) db.rollback();
+            if (atomic) return txn.state() == TxnState::open;  // the load's transaction survived the batch
+            txn.rollback();
+            return txn.state() == TxnState::rolled_back;
         });
     return out;
 }
@@ -157,7 +160,10 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         for (std::size_t i = 1; i < n; ++i) more.push_back(plan.open_connection());
         pool = std::make_unique<ConnectionPool>(db, std::move(more), opt.round_robin);
     }
-    if (one_transaction(opt)) db.begin();
+    // ensure_atomic and dry_run: the whole load is one transaction (all or nothing; rolled back).
+    Transaction atomic(db);
+    if (one_transaction(opt)) atomic.open();
+    Transaction* const shared = one_transaction(opt) ? &atomic : nullptr;
 
     // The pipeline carries raw pointers; `live` owns the batches. oneTBB does not destroy items
     // in flight when a failure cancels the pipeline, so ownership cannot travel with them.
@@ -187,24 +193,17 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         if (pool) {
             const std::size_t c = pool->acquire(token->sequence);
             try {
-                out = write_batch(ctx, pool->at(c), *token, opt, plan, nullptr);
+                out = write_batch(ctx, pool->at(c), shared, *token, opt, plan, nullptr);
             } catch (...) {
                 pool->release(c);
                 throw;
             }
             pool->release(c);
         } else {
-            out = write_batch(ctx, db, *token, opt, plan, ledger ? &*ledger : nullptr);
+            out = write_batch(ctx, db, shared, *token, opt, plan, ledger ? &*ledger : nullptr);
         }
         std::lock_guard lock(stats_mutex);
-        for (const auto& r : conv.rejects) {
-            stats.fail_record(ctx, r.index, r.record, r.error);
-            check_max_errors(opt, stats, r.index, r.error);
-        }
-        for (const auto& f : out.failed) {
-            stats.fail_record(ctx, f.index, f.record, f.error);
-            check_max_errors(opt, stats, f.index, f.error);
-        }
+        // The batch is committed: its counts go in before max_errors may end the load.
         stats.inserted += out.counts.inserted;
         stats.updated += out.counts.updated;
         stats.skipped += out.counts.skipped;
@@ -214,6 +213,10 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
         stats.ids_ignored += conv.ids_ignored;
         stats.records_processed += conv.records;
         ++stats.batches;
+        for (const auto& r : conv.rejects) stats.fail_record(ctx, r.index, r.record, r.error);
+        for (const auto& f : out.failed) stats.fail_record(ctx, f.index, f.record, f.error);
+        for (const auto& r : conv.rejects) check_max_errors(opt, stats, r.index, r.error);
+        for (const auto& f : out.failed) check_max_errors(opt, stats, f.index, f.error);
         stats.batch_metric(conv.records, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         stats.report_progress(ctx, total);
     };
@@ -270,11 +273,15 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
             run_pipeline();
         }
         if (ledger) ledger->complete(db, already_done + records_seen);
-        if (opt.dry_run) db.rollback();
-        else if (opt.ensure_atomic) db.commit();
-    } catch (...) {
-        if (one_transaction(opt)) db.rollback();
-        throw;
+        if (opt.dry_run) atomic.rollback();
+        else if (shared) atomic.commit();
+    } catch (const Error& e) {
+        if (!shared) throw;
+        atomic.rollback();
+        // Nothing of the load stays (or, in doubt, nothing is known): no committed counts.
+        if (!opt.dry_run) stats.inserted = stats.updated = stats.skipped = stats.records_processed = stats.batches = 0;
+        if (atomic.state() != TxnState::rolled_back || opt.dry_run) throw;
+        throw Error(e.code(), std::string(e.what()) + "; nothing was stored (ensure_atomic: the load's transaction was rolled back)");
     }
     stats.resumed_from = already_done;
     stats.records_processed += already_done;

@@ -2,6 +2,7 @@
 
 #include <bulkflow/error.hpp>
 #include <bulkflow/json_text.hpp>
+#include <bulkflow/node_failure.hpp>
 
 #include <sys/resource.h>
 
@@ -217,7 +218,7 @@ WriteCounts write_isolated(const RowBatch& rows, const RecordBatch& raw, const J
 }
 
 void with_retries(Context& ctx, const JobOptions& opt, const std::function<void()>& attempt,
-                  const std::function<void()>& on_failure) {
+                  const std::function<bool()>& on_failure) {
     const bool retry_any_database_error = opt.strategy == ErrorStrategy::retry_batch || opt.retry_failed_records;
     double delay = opt.retry_delay;
     for (int n = 0;; ++n) {
@@ -228,7 +229,7 @@ void with_retries(Context& ctx, const JobOptions& opt, const std::function<void(
             on_failure();
             throw;
         } catch (const Error& e) {
-            on_failure();
+            if (!on_failure()) throw;  // the transaction's state is not known to be rolled back
             const bool transient = e.code() == ErrorCode::connection || e.code() == ErrorCode::transient;
             const bool retry = transient || (retry_any_database_error && e.code() == ErrorCode::database);
             if (!retry || n >= opt.max_retries) throw;
@@ -237,6 +238,35 @@ void with_retries(Context& ctx, const JobOptions& opt, const std::function<void(
             std::this_thread::sleep_for(std::chrono::duration<double>(delay));
             delay = opt.exponential_backoff ? delay * 2 : delay + opt.retry_delay;
         }
+    }
+}
+
+bool committed_anything(const JobStats& stats) noexcept {
+    return stats.records_processed > 0 || stats.inserted > 0 || stats.updated > 0 || stats.skipped > 0 || stats.deleted > 0;
+}
+
+NodeOutput report_committed(JobStats& stats, const std::function<boost::json::object()>& counts,
+                            const std::function<NodeOutput()>& work) {
+    try {
+        return work();
+    } catch (const NodeFailure&) {
+        throw;
+    } catch (const Error& e) {
+        if (!committed_anything(stats)) throw;
+        boost::json::object result;
+        try {
+            result = stats.result(counts()).value;
+        } catch (const std::exception&) {  // e.g. a report file that cannot be written: the counts still go out
+            const std::size_t ok = stats.records_processed >= stats.failures ? stats.records_processed - stats.failures : 0;
+            boost::json::object data = counts();
+            data["records_processed"] = static_cast<std::int64_t>(stats.records_processed);
+            data["success_count"] = static_cast<std::int64_t>(ok);
+            data["failure_count"] = static_cast<std::int64_t>(stats.failures);
+            data["batches"] = static_cast<std::int64_t>(stats.batches);
+            result["data"] = std::move(data);
+        }
+        result["success"] = false;
+        throw NodeFailure(e, std::move(result));
     }
 }
 

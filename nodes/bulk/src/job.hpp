@@ -6,6 +6,8 @@
 
 #include <bulkflow/context.hpp>
 #include <bulkflow/dialect.hpp>
+#include <bulkflow/node_failure.hpp>
+#include <bulkflow/transaction.hpp>
 #include <bulkflow/params.hpp>
 
 #include <boost/json.hpp>
@@ -97,8 +99,20 @@ WriteCounts write_isolated(const RowBatch& rows, const RecordBatch& raw, const J
 /// Runs `attempt` (one batch's transaction) with the retry policy: connection losses and
 /// transient errors (deadlock, serialization failure) are retried up to max_retries times with
 /// retry_delay and retry_backoff; with retry_batch or retry_failed_records other database
-/// errors are retried too. Data errors (one record's fault) never are.
+/// errors are retried too. Data errors (one record's fault) and in-doubt commits never are.
+/// `on_failure` runs after each failed attempt and returns whether a retry may start: only
+/// from a known state (the batch's transaction rolled back), never blind.
 void with_retries(Context& ctx, const JobOptions& opt, const std::function<void()>& attempt,
-                  const std::function<void()>& on_failure);
+                  const std::function<bool()>& on_failure);
+
+/// True when the node's stats count committed work.
+[[nodiscard]] bool committed_anything(const JobStats& stats) noexcept;
+
+/// Runs a bulk node's work. When it fails after committing anything, the Error is rethrown as
+/// NodeFailure carrying {"success": false, "data": {...}} whose counts (plus `counts()`, e.g.
+/// inserted/updated) are exactly what stays committed (docs/bulk-nodes.md, "What bulkflow
+/// guarantees"); otherwise it is rethrown as it is.
+NodeOutput report_committed(JobStats& stats, const std::function<boost::json::object()>& counts,
+                            const std::function<NodeOutput()>& work);
 
 } // namespace bulkflow::bulk

@@ -212,30 +212,28 @@ private:
             return stats.result({{"dry_run", true}, {"would_update", n}, {"sample_ids", select_ids(*db, m, sel, 10)}, {"updated", 0}});
         }
         const bool chunked = p.json("batch_size") && !opt.ensure_atomic && m.id_field().type == FieldType::integer;
-        if (chunked) return update_in_chunks(p, m, opt, sel, fields, *db, stats);
-        db->begin();
-        try {
-            boost::json::object extra;
-            std::size_t n = 0;
-            if (p.get_bool("return_updated", false)) {
-                std::size_t k = 1;
-                boost::json::array rows;
-                for (auto& r : updated_rows(*db, m, stmt, sel.where(m, q, k))) rows.push_back(std::move(r));
-                n = rows.size();
-                extra["records"] = std::move(rows);
-            } else {
-                n = db->execute(stmt);
-            }
-            extra["updated"] = n;
-            db->commit();
-            stats.records_processed = n;
-            stats.updated = n;
-            ++stats.batches;
-            return stats.result(extra);
-        } catch (...) {
-            db->rollback();
-            throw;
+        if (chunked)
+            return report_committed(stats, [&] { return boost::json::object{{"updated", stats.updated}}; },
+                                    [&] { return update_in_chunks(p, m, opt, sel, fields, *db, stats); });
+        Transaction txn(*db);
+        txn.open();
+        boost::json::object extra;
+        std::size_t n = 0;
+        if (p.get_bool("return_updated", false)) {
+            std::size_t k = 1;
+            boost::json::array rows;
+            for (auto& r : updated_rows(*db, m, stmt, sel.where(m, q, k))) rows.push_back(std::move(r));
+            n = rows.size();
+            extra["records"] = std::move(rows);
+        } else {
+            n = db->execute(stmt);
         }
+        extra["updated"] = n;
+        txn.commit();
+        stats.records_processed = n;
+        stats.updated = n;
+        ++stats.batches;
+        return report_committed(stats, [&] { return boost::json::object{{"updated", stats.updated}}; }, [&] { return stats.result(extra); });
     }
 
     // Runs `update` and returns the rows it changed, in id order: by RETURNING, or where the
@@ -271,8 +269,10 @@ private:
         std::size_t total = 0;
         for (;;) {
             std::int64_t upto = 0;
-            db.begin();
-            try {
+            std::size_t chunk_updated = 0;
+            Transaction txn(db);
+            txn.open();
+            {
                 std::size_t next = 1;
                 SqlFragment bound{"SELECT MAX(" + id + ") FROM (SELECT " + id + " FROM " + q.quote_identifier(m.table), {}};
                 append(bound, sel.where(m, q, next));
@@ -280,7 +280,7 @@ private:
                 bound.binds.emplace_back(last);
                 const auto top = db.query(bound, {&m.id_field()}).at(0).at(0);
                 if (is_null(top)) {
-                    db.commit();
+                    txn.commit();
                     break;
                 }
                 upto = std::get<std::int64_t>(top);
@@ -300,21 +300,19 @@ private:
                     SqlFragment chunk_sel{"", {}};
                     in_range(chunk_sel, k);  // the same rows, for databases without UPDATE ... RETURNING
                     auto rows = updated_rows(db, m, stmt, chunk_sel);
-                    total += rows.size();
+                    chunk_updated = rows.size();
                     for (auto& r : rows) updated_rows_json.push_back(std::move(r));
                 } else {
-                    total += db.execute(stmt);
+                    chunk_updated = db.execute(stmt);
                 }
-                db.commit();
-            } catch (...) {
-                db.rollback();
-                throw;
+                txn.commit();
             }
+            total += chunk_updated;  // committed: a later failure still reports it
+            stats.records_processed = total;
+            stats.updated = total;
             ++stats.batches;
             last = upto;
         }
-        stats.records_processed = total;
-        stats.updated = total;
         boost::json::object extra{{"updated", total}};
         if (return_updated) extra["records"] = std::move(updated_rows_json);
         return stats.result(extra);
@@ -338,10 +336,13 @@ private:
             return update_by_id(d, m, rows, soft_sql, isolate);
         };
         plan.after_write = [&](Dialect& d, const ConvertedBatch& batch) { return apply_atomic_ops(d, m, batch, soft_sql); };
-        ingest(ctx, *db, records, opt, plan, stats);
-        boost::json::object extra{{"updated", stats.updated}};
-        if (opt.dry_run) extra["dry_run"] = true;
-        return stats.result(extra);
+        auto counts = [&] { return boost::json::object{{"updated", stats.updated}}; };
+        return report_committed(stats, counts, [&] {
+            ingest(ctx, *db, records, opt, plan, stats);
+            boost::json::object extra = counts();
+            if (opt.dry_run) extra["dry_run"] = true;
+            return stats.result(extra);
+        });
     }
 
     std::string model_;

@@ -206,3 +206,42 @@ TEST_CASE("a CSV read by the io plugin shows as a stream in the result", "[cli]"
     REQUIRE(r.exit_code == 0);
     CHECK(r.json().at("results").at("read").at("records").at("stream").as_bool());
 }
+
+TEST_CASE("a bulk node stopped after committing batches is in the results with exact counts", "[cli][partial]") {
+    auto dir = temp_dir("cli-partial");
+    {
+        std::ofstream data(dir / "items.jsonl");
+        for (int i = 0; i < 2000; ++i) data << R"({"code": "c)" << (i == 1555 ? 10 : i) << R"(", "name": "n"})" << '\n';
+    }
+    const std::string db = "--database " + shell_quote("sqlite:///" + (dir / "partial.db").string());
+    const std::string models = R"(
+models:
+  Item: {fields: {code: {type: str, unique: true}, name: str}}
+)";
+    auto wf = write_file(dir / "load.yaml", models + R"(
+nodes:
+  - {id: read, type: JSONReaderNode, params: {path: ")" + (dir / "items.jsonl").string() + R"(", format: lines}}
+  - {id: load, type: ItemBulkCreateNode, params: {data: "<<read.records>>", batch_size: 100}}
+)");
+    auto r = run_cli("run " + shell_quote(wf.string()) + " " + db + " --progress none");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 1);
+    auto j = r.json();
+    CHECK(j.at("error").at("node").as_string() == "load");
+    CHECK_THAT(j.at("error").at("message").as_string().c_str(), Contains("record 1555"));
+    REQUIRE(j.at("results").as_object().contains("load"));
+    const auto& load = j.at("results").at("load");
+    CHECK(load.at("success").as_bool() == false);
+    // What the table holds, asked by another run: a dry-run delete counts the rows.
+    auto count_wf = write_file(dir / "count.yaml", models + R"(
+nodes:
+  - {id: count, type: ItemBulkDeleteNode, params: {dry_run: true, confirmed: true}}
+)");
+    auto c = run_cli("run " + shell_quote(count_wf.string()) + " " + db + " --progress none");
+    INFO(c.err);
+    REQUIRE(c.exit_code == 0);
+    const auto stored = c.json().at("results").at("count").at("data").at("would_delete").as_int64();
+    CHECK(stored == 1500);
+    CHECK(load.at("data").at("success_count").as_int64() == stored);
+    CHECK(load.at("data").at("inserted").as_int64() == stored);
+}

@@ -27,7 +27,17 @@ struct WriteCounts {
     std::size_t inserted = 0;
     std::size_t updated = 0;
     std::size_t skipped = 0;
+
+    WriteCounts& operator+=(const WriteCounts& b) noexcept {
+        inserted += b.inserted;
+        updated += b.updated;
+        skipped += b.skipped;
+        return *this;
+    }
 };
+
+/// What became of a transaction whose COMMIT failed.
+enum class CommitOutcome { committed, rolled_back, unknown };
 
 /// A write failed on one row of a batch, and only that row: rows before it are written, the
 /// transaction is still usable, and the caller may continue with the rows after it. Dialects
@@ -87,9 +97,21 @@ public:
     /// naming the table and column when not. Never alters an existing table.
     virtual void ensure_table(const Model& model) = 0;
 
+    /// The transaction verbs. Only the transaction owner (transaction.hpp) calls them: nodes
+    /// and writers never begin, commit or roll back on their own. begin() reconnects a lost
+    /// connection first. commit() throws Error when the COMMIT failed; commit_outcome() then
+    /// tells what became of the transaction.
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
+    /// True while this connection holds an open transaction (a failed PostgreSQL one included).
+    /// After a failed statement it reflects what the database did: InnoDB ends the whole
+    /// transaction on a deadlock, SQLite on some errors, and a lost connection ends it too.
+    [[nodiscard]] virtual bool in_transaction() = 0;
+    /// After commit() threw: committed, rolled back, or unknown. A connection lost while
+    /// COMMIT ran is asked on a fresh connection (PostgreSQL txid_status, the MySQL commit-log
+    /// row); when the database cannot prove the outcome it is unknown, never "rolled back".
+    [[nodiscard]] virtual CommitOutcome commit_outcome() noexcept = 0;
 
     /// Inserts the batch's rows. `conflict_columns` names the unique key checked for conflicts
     /// (empty: the primary key `id`). Throws Error(constraint_violation | database) on failure;

@@ -26,6 +26,7 @@ enum class ErrorCode {
     cancelled,            ///< run cancelled
     internal,             ///< a bug
     transient,            ///< deadlock, serialization failure: the same work may succeed when retried
+    in_doubt,             ///< a COMMIT's outcome is unknown (connection lost); never retried blind
 };
 
 /// Short stable name of a code, used as "kind" in the run result.
@@ -47,6 +48,7 @@ constexpr std::string_view to_string(ErrorCode c) noexcept {
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::internal: return "internal";
     case ErrorCode::transient: return "transient";
+    case ErrorCode::in_doubt: return "in_doubt";
     }
     return "internal";
 }
