@@ -16,7 +16,8 @@
 namespace bulkflow {
 
 /// Bump on any change to a plugin-visible header. 2: Param holds its JSON by shared pointer.
-inline constexpr std::uint32_t kPluginAbi = 2;
+/// 3: ParamSpec carries choices, minimum/maximum and a check function.
+inline constexpr std::uint32_t kPluginAbi = 3;
 
 /// Receives a plugin's node types. Registering a type twice (here or across plugins) is an error.
 class Registrar {
