@@ -6,6 +6,7 @@
 
 #include <bulkflow/database_url.hpp>
 #include <bulkflow/json_text.hpp>
+#include <bulkflow/output_file.hpp>
 #include <bulkflow/runtime.hpp>
 #include <bulkflow/validation.hpp>
 #include <bulkflow/version.hpp>
@@ -19,7 +20,7 @@
 
 #include <unistd.h>
 
-#include <fstream>
+#include <algorithm>
 #include <iostream>
 
 namespace bf = bulkflow;
@@ -103,15 +104,21 @@ boost::json::object error_json(const bf::Error& e) {
             {"message", bf::redact_passwords(e.what())}};
 }
 
-void emit(const RunOptions& o, const boost::json::object& result) {
+// Writes the result to stdout or --output. False (error on stderr) when the file write fails:
+// the result must never go nowhere silently.
+bool emit(const RunOptions& o, const boost::json::object& result) {
     std::string text = bf::to_json_text(result);  // plain numbers: 0.0123, not 1.23E-2
     if (o.output.empty()) {
         std::cout << text << std::endl;
-        return;
+        return true;
     }
-    std::ofstream out(o.output);
-    out << text << '\n';
-    if (!out) spdlog::error("cannot write --output '{}'", o.output);
+    try {
+        bf::write_whole_file("--output", o.output, text + "\n");
+        return true;
+    } catch (const bf::Error& e) {
+        spdlog::error("{}", e.what());
+        return false;
+    }
 }
 
 std::string fresh_run_id() { return boost::uuids::to_string(boost::uuids::random_generator()()); }
@@ -122,6 +129,18 @@ int cmd_run(const RunOptions& o) {
     else if (o.progress == "bar" || (o.progress == "auto" && isatty(STDERR_FILENO))) mode = bf::cli::ProgressMode::bar;
     bf::cli::ProgressDisplay display(mode);
     boost::json::object result{{"run_id", nullptr}, {"status", "failed"}, {"results", boost::json::object{}}, {"error", nullptr}};
+    if (!o.output.empty()) {
+        if (auto why = bf::unwritable_reason(o.output); !why.empty()) {
+            // Checked before the run; the result goes to stdout since the file cannot take it.
+            const std::string msg = "--output '" + o.output + "' " + why;
+            spdlog::error("{}", msg);
+            result["run_id"] = fresh_run_id();
+            result["error"] = error_json(bf::Error(bf::ErrorCode::invalid_parameter, msg));
+            std::cout << boost::json::serialize(result) << std::endl;
+            return kExitInvalid;
+        }
+    }
+    auto finish = [&](int rc) { return emit(o, result) ? rc : std::max(rc, kExitFailed); };
     try {
         auto opts = runtime_options(o);
         opts.on_progress = [&display](const bf::ProgressEvent& e) { display.on_event(e); };
@@ -131,36 +150,31 @@ int cmd_run(const RunOptions& o) {
         result["run_id"] = run_id;
         result["status"] = "completed";
         result["results"] = results.to_json();
-        emit(o, result);
-        return kExitOk;
+        return finish(kExitOk);
     } catch (const bf::RunError& e) {
         result["run_id"] = e.run_id();
         result["results"] = e.results().to_json();
         result["error"] = error_json(e);
-        emit(o, result);
-        return kExitFailed;
+        return finish(kExitFailed);
     } catch (const bf::Error& e) {
         spdlog::error("{}", bf::redact_passwords(e.what()));
         result["run_id"] = fresh_run_id();
         result["error"] = error_json(e);
-        emit(o, result);
-        return bf::is_input_error(e.code()) ? kExitInvalid : kExitFailed;
+        return finish(bf::is_input_error(e.code()) ? kExitInvalid : kExitFailed);
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         result["run_id"] = fresh_run_id();
         result["error"] = error_json(bf::Error(bf::ErrorCode::internal, e.what()));
-        emit(o, result);
-        return kExitFailed;
+        return finish(kExitFailed);
     }
 }
 
-int cmd_validate(const std::string& workflow, const std::string& database, const std::vector<std::string>& plugin_dirs) {
+int cmd_validate(const RunOptions& o) {
     boost::json::array problems;
     try {
-        auto wf = load(workflow, {});
-        bf::RuntimeOptions opts;
-        for (const auto& d : plugin_dirs) opts.plugin_dirs.emplace_back(d);
-        bf::LocalRuntime runtime(bf::Database{database}, std::move(opts));
+        auto opts = runtime_options(o);
+        auto wf = load(o.workflow, o.sets);
+        bf::LocalRuntime runtime(bf::Database{o.database}, std::move(opts));
         runtime.validate(wf);
         std::cout << boost::json::serialize(boost::json::object{{"valid", true}, {"nodes", wf.nodes.size()}, {"problems", problems}})
                   << std::endl;
@@ -212,12 +226,13 @@ int main(int argc, char** argv) {
     run->add_option("--log-level", ro.log_level, "Log level on stderr")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
-    std::string v_workflow, v_database;
-    std::vector<std::string> v_dirs;
-    auto* validate = app.add_subcommand("validate", "Check a workflow without running it");
-    validate->add_option("workflow", v_workflow, "Workflow file")->required();
-    validate->add_option("--database", v_database, "Database URL");
-    validate->add_option("--plugin-dir", v_dirs, "Extra plugin directory (repeatable)")->allow_extra_args(false);
+    RunOptions vo;
+    auto* validate = app.add_subcommand("validate", "Check a workflow without running it (everything run checks first)");
+    validate->add_option("workflow", vo.workflow, "Workflow file")->required();
+    validate->add_option("--database", vo.database, "Database URL");
+    validate->add_option("--set", vo.sets, "Override a node parameter: NODE.PARAM=VALUE (VALUE is JSON or text)")->allow_extra_args(false);
+    validate->add_option("--input", vo.inputs, "Fill <<inputs.NAME>>: NAME=VALUE")->allow_extra_args(false);
+    validate->add_option("--plugin-dir", vo.plugin_dirs, "Extra plugin directory (repeatable)")->allow_extra_args(false);
 
     std::string n_type, n_workflow;
     std::vector<std::string> n_dirs;
@@ -239,7 +254,7 @@ int main(int argc, char** argv) {
         return cmd_run(ro);
     }
     setup_logging("warn");
-    if (*validate) return cmd_validate(v_workflow, v_database, v_dirs);
+    if (*validate) return cmd_validate(vo);
     if (*nodes) return cmd_nodes(n_type, n_workflow, n_dirs);
     if (*version) {
         std::cout << "bulkflow " << BULKFLOW_VERSION_STRING << std::endl;

@@ -16,6 +16,23 @@ std::string support_text(const ParamSpec& p) {
     return "";
 }
 
+std::string bound_text(double x) {
+    const auto whole = static_cast<long long>(x);
+    return static_cast<double>(whole) == x ? std::to_string(whole) : boost::json::serialize(boost::json::value(x));
+}
+
+// ", one of: a, b", ", at least 1" (the spec's rules, as the checks apply them).
+std::string rules_text(const ParamSpec& p) {
+    std::string s;
+    if (!p.choices.empty()) {
+        s += ", one of: ";
+        for (std::size_t i = 0; i < p.choices.size(); ++i) s += (i ? ", " : "") + p.choices[i];
+    }
+    if (p.minimum) s += ", at least " + bound_text(*p.minimum);
+    if (p.maximum) s += ", at most " + bound_text(*p.maximum);
+    return s;
+}
+
 } // namespace
 
 bool print_nodes(std::ostream& out, const NodeRegistry& registry, const boost::json::object& models,
@@ -41,7 +58,7 @@ bool print_nodes(std::ostream& out, const NodeRegistry& registry, const boost::j
     for (const auto& p : spec.params) {
         out << "  " << p.name << " (" << to_string(p.type) << (p.required ? ", required" : "");
         if (p.default_value) out << ", default " << boost::json::serialize(*p.default_value);
-        out << ")\n      " << p.doc << support_text(p) << "\n";
+        out << rules_text(p) << ")\n      " << p.doc << support_text(p) << "\n";
     }
     if (!spec.outputs.empty()) {
         out << "\nOutputs:\n";

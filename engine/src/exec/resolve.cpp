@@ -1,4 +1,5 @@
 #include "exec/resolve.hpp"
+#include "graph/template_walk.hpp"
 
 #include <bulkflow/error.hpp>
 
@@ -166,7 +167,33 @@ Params resolve_params(const std::string& node_id, const NodeSpec& spec,
     }
     for (const auto& p : spec.params)
         if (!params.has(p.name) && p.default_value) params.set(p.name, *p.default_value);
+    // The spec's rules again, now that templates have values (a path known only at run time is
+    // checked before the node writes anything).
+    for (const auto& [name, value] : params.all()) {
+        const ParamSpec* ps = spec.find(name);
+        if (!ps || value.is_stream()) continue;
+        try {
+            check_param_value(*ps, value.json());
+        } catch (const Error& e) {
+            throw Error(e.code(), "node '" + node_id + "': " + e.what());
+        }
+    }
     return params;
+}
+
+std::optional<Param> resolve_static(const std::shared_ptr<const boost::json::object>& raw, const boost::json::value& v,
+                                    const std::string& where, const boost::json::object& inputs) {
+    const OutputLookup none = [](const std::string&) -> const NodeOutput* { return nullptr; };
+    bool needs_output = false;
+    for_each_reference(v, where, [&](const Reference& r) {
+        if (r.source == "inputs") (void)resolve_reference(r, inputs, none);
+        else needs_output = true;
+    });
+    if (needs_output) return std::nullopt;
+    std::optional<Param> resolved;
+    if (v.is_string()) resolved = resolve_string(v.get_string(), where, inputs, none, true);
+    else if (auto r = resolve_value(v, where, inputs, none)) resolved = Param(std::move(*r));
+    return resolved ? std::move(*resolved) : Param(JsonPtr(raw, &v));
 }
 
 bool value_fits(ParamType type, const boost::json::value& v) {

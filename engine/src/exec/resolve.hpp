@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace bulkflow::detail {
@@ -26,6 +27,12 @@ Param resolve_reference(const Reference& ref, const boost::json::object& inputs,
 Params resolve_params(const std::string& node_id, const NodeSpec& spec,
                       const std::shared_ptr<const boost::json::object>& raw,
                       const boost::json::object& inputs, const OutputLookup& outputs);
+
+/// A raw parameter value as far as it is known before the run: nullopt when it references a
+/// node's output; else the value with its <<inputs.NAME>> templates resolved, pointing into `raw`
+/// when it holds no template. Throws Error(template_resolution) for a missing input.
+std::optional<Param> resolve_static(const std::shared_ptr<const boost::json::object>& raw, const boost::json::value& v,
+                                    const std::string& where, const boost::json::object& inputs);
 
 /// Whether a JSON value fits a parameter type.
 bool value_fits(ParamType type, const boost::json::value& v);

@@ -1,5 +1,5 @@
 #include "exec/resolve.hpp"
-#include "graph/template_walk.hpp"
+#include "exec/static_check.hpp"
 
 #include <bulkflow/database_url.hpp>
 #include <bulkflow/node_failure.hpp>
@@ -104,78 +104,6 @@ struct LocalRuntime::Impl {
         for (const auto& kv : opts.inputs) in[kv.key()] = kv.value();
         return in;
     }
-
-    void check_node(const Workflow& wf, const NodeDecl& n, const boost::json::object& inputs, ProblemList& problems) const {
-        auto factory = registry.find(n.type, wf.models);
-        if (!factory) {
-            std::string msg = "node '" + n.id + "': unknown node type '" + n.type + "'";
-            if (auto s = closest_match(n.type, registry.type_names(wf.models)); !s.empty())
-                msg += " (did you mean '" + s + "'?)";
-            problems.add(ErrorCode::unknown_node, n.id, msg);
-            return;
-        }
-        const NodeSpec& spec = factory->spec();
-        std::vector<std::string> names;
-        for (const auto& p : spec.params) names.push_back(p.name);
-        for (const auto& kv : *n.params) {
-            std::string name(kv.key());
-            const ParamSpec* ps = spec.find(name);
-            if (!ps) {
-                std::string msg = "node '" + n.id + "' (" + n.type + "): unknown parameter '" + name + "'";
-                if (auto s = closest_match(name, names); !s.empty()) msg += " (did you mean '" + s + "'?)";
-                problems.add(ErrorCode::invalid_parameter, n.id, msg);
-                continue;
-            }
-            // A whole-value template is checked once its value exists, except inputs (known now).
-            // The raw value is only looked at, never copied: it may be a large array.
-            const boost::json::value* value = &kv.value();
-            Param input;  // the value of a whole <<inputs.NAME>>
-            if (value->is_string() && !Template::is_plain(value->get_string())) {
-                try {
-                    auto t = Template::parse(value->get_string());
-                    if (t.is_whole_reference()) {
-                        const auto& ref = t.references().front();
-                        if (ref.source != "inputs") continue;
-                        input = detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
-                        value = &input.json();
-                    } else if (!t.is_literal()) {
-                        detail::for_each_reference(*value, name, [&](const Reference& ref) {
-                            if (ref.source == "inputs")
-                                detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
-                        });
-                        continue;
-                    }
-                } catch (const Error& e) {
-                    problems.add(e.code(), n.id, "node '" + n.id + "' parameter '" + name + "': " + e.what());
-                    continue;
-                }
-            } else if (!value->is_string()) {
-                try {
-                    detail::for_each_reference(*value, name, [&](const Reference& ref) {
-                        if (ref.source == "inputs")
-                            detail::resolve_reference(ref, inputs, [](const std::string&) { return nullptr; });
-                    });
-                } catch (const Error& e) {
-                    problems.add(e.code(), n.id, "node '" + n.id + "' parameter '" + name + "': " + e.what());
-                    continue;
-                }
-            }
-            if (!detail::value_fits(ps->type, *value))
-                problems.add(ErrorCode::invalid_parameter, n.id,
-                             "node '" + n.id + "' (" + n.type + "): parameter '" + name + "' must be " +
-                                 std::string(to_string(ps->type)) + ", got " +
-                                 std::string(boost::json::to_string(value->kind())));
-        }
-        for (const auto& p : spec.params)
-            if (p.required && !p.default_value && !n.params->if_contains(p.name))
-                problems.add(ErrorCode::invalid_parameter, n.id,
-                             "node '" + n.id + "' (" + n.type + "): missing required parameter '" + p.name + "'");
-        try {
-            factory->check(*n.params);
-        } catch (const Error& e) {
-            problems.add(e.code(), n.id, "node '" + n.id + "' (" + n.type + "): " + e.what());
-        }
-    }
 };
 
 LocalRuntime::LocalRuntime(Database db, RuntimeOptions options)
@@ -214,8 +142,9 @@ void LocalRuntime::validate(const Workflow& wf) {
     } catch (const Error& e) {
         problems.add(e);
     }
+    detail::check_models(wf.models, problems);
     const auto inputs = impl_->inputs_for(wf);
-    for (const auto& n : wf.nodes) impl_->check_node(wf, n, inputs, problems);
+    for (const auto& n : wf.nodes) detail::check_node(impl_->registry, wf, n, inputs, problems);
     problems.throw_if_any();
 }
 

@@ -14,14 +14,12 @@
 namespace bulkflow::bulk {
 namespace {
 
-ConflictMode parse_conflict(const Params& p, Operation op) {
-    const std::string def = op == Operation::upsert ? "update" : "error";
-    const auto v = p.get_string("conflict_resolution", def);
+// The spec allows error on create only (bulk_spec's choices).
+ConflictMode parse_conflict(const Params& p) {
+    const auto v = p.get_string("conflict_resolution");
     if (v == "update") return ConflictMode::update;
     if (v == "skip" || v == "ignore") return ConflictMode::skip;
-    if (v == "error" && op == Operation::create) return ConflictMode::error;
-    Params::fail("conflict_resolution", op == Operation::upsert ? "must be update, skip or ignore, not '" + v + "'"
-                                                                : "must be error, skip, ignore or update, not '" + v + "'");
+    return ConflictMode::error;
 }
 
 // conflict_fields must name one of the model's unique keys.
@@ -46,6 +44,17 @@ std::vector<std::string> parse_conflict_fields(const Params& p, const Model& m) 
         if (same(u)) return cols;
     Params::fail("conflict_fields", "must match a unique key of model '" + m.name +
                                         "' (id, a field with unique: true, or an entry of unique:)");
+}
+
+std::vector<std::string> parse_verification_fields(const Params& p, const Model& m) {
+    std::vector<std::string> fields;
+    if (const auto* vf = p.json("verification_fields"))
+        for (const auto& f : vf->as_array()) {
+            if (!f.is_string() || !m.find(f.get_string()))
+                Params::fail("verification_fields", "names an unknown field " + boost::json::serialize(f) + " of model '" + m.name + "'");
+            fields.emplace_back(f.get_string());
+        }
+    return fields;
 }
 
 // Keeps the last record of each id (CONTRACT 7: duplicate ids in one upsert, the last wins).
@@ -98,25 +107,25 @@ public:
         const JobOptions opt = parse_job_options(p);
         auto data = p.records("data");
         if (!data) Params::fail("data", "is required: a list of records or a record stream");
-        if (op_ == Operation::upsert && p.json("unique_fields")) Params::fail("unique_fields", unique_fields_removed());
-        const ConflictMode mode = parse_conflict(p, op_);
+        const ConflictMode mode = parse_conflict(p);
         const auto conflict_cols = op_ == Operation::create ? parse_conflict_fields(p, m) : std::vector<std::string>{};
+        const auto verification_fields = parse_verification_fields(p, m);
         NestedCreate nested(p, m, catalog);
 
         IngestPlan plan;
         plan.model = &m;
-        const bool keep_ids = p.get_bool("preserve_ids", false) || p.get_bool("migration_mode", false);
+        const bool keep_ids = p.get_bool("preserve_ids") || p.get_bool("migration_mode");
         plan.convert.ids = op_ == Operation::upsert ? ConvertOptions::Ids::require
                                                     : (keep_ids ? ConvertOptions::Ids::keep : ConvertOptions::Ids::drop);
-        if (p.get_bool("validate_data", true) && !p.get_bool("skip_validation", false))
+        if (p.get_bool("validate_data") && !p.get_bool("skip_validation"))
             plan.convert.rules = parse_rules(m, p.json("validation_rules"));
-        if (p.get_bool("transform_data", true)) plan.convert.transforms = parse_transforms(m, p.json("transformation_rules"));
-        if (p.get_bool("resumable", false))
+        if (p.get_bool("transform_data")) plan.convert.transforms = parse_transforms(m, p.json("transformation_rules"));
+        if (p.get_bool("resumable"))
             plan.checkpoint_key = p.get_string("checkpoint_file", ctx.node_id() + ":" + m.name);
 
         plan.convert.nested = nested.keys();
         const LoadOptions load = load_options(p);
-        const bool disable_indexes = p.get_bool("disable_indexes", false);
+        const bool disable_indexes = p.get_bool("disable_indexes");
         auto open = [&] {
             auto d = open_database(ctx, m);
             d->set_load_options(load);
@@ -133,7 +142,7 @@ public:
             plan.open_connection = open;
             if (op_ == Operation::upsert || mode != ConflictMode::error) plan.conflict_keys = unique_keys(m);
         }
-        const bool no_fk = p.get_bool("disable_foreign_keys", false);
+        const bool no_fk = p.get_bool("disable_foreign_keys");
         if (no_fk) db->set_foreign_key_checks(false);
         if (op_ == Operation::upsert)
             plan.write = [&](Dialect& d, const RowBatch& rows) {
@@ -176,18 +185,9 @@ public:
                 extra["resumed_from"] = stats.resumed_from;
             }
             if (nested.enabled()) extra["nested"] = nested.counts();
-            if (p.get_bool("verify_migration", false) && !opt.dry_run) {
-                std::vector<std::string> fields;
-                if (const auto* vf = p.json("verification_fields")) {
-                    for (const auto& f : vf->as_array()) {
-                        if (!f.is_string() || !m.find(f.get_string()))
-                            Params::fail("verification_fields", "names an unknown field " + boost::json::serialize(f));
-                        fields.emplace_back(f.get_string());
-                    }
-                }
-                const auto sample = p.get_int("verification_sample", 1000);
-                if (sample < 0) Params::fail("verification_sample", "must be >= 0");
-                auto report = verify_sample(*db, m, *data, plan.convert, static_cast<std::size_t>(sample), fields);
+            if (p.get_bool("verify_migration") && !opt.dry_run) {
+                const auto sample = p.get_int("verification_sample");
+                auto report = verify_sample(*db, m, *data, plan.convert, static_cast<std::size_t>(sample), verification_fields);
                 if (report.at("mismatched").as_int64() > 0)
                     throw Error(ErrorCode::invalid_data, "verify_migration: " + std::to_string(report.at("mismatched").as_int64()) + " of " +
                                                              std::to_string(report.at("checked").as_int64()) +
@@ -206,54 +206,81 @@ private:
 
 } // namespace
 
+namespace {
+
+void parse_mysql_options(const boost::json::value& my, LoadOptions& o) {
+    if (!my.is_object()) Params::fail("mysql_options", "must be an object {local_infile, fields_terminated_by, allow_id_gaps, ignore_lines}");
+    for (const auto& kv : my.get_object()) {
+        const std::string k(kv.key());
+        if (k == "local_infile") {
+            if (!kv.value().is_bool()) Params::fail("mysql_options", "local_infile must be true or false");
+            o.use_load_data = o.use_load_data && kv.value().get_bool();
+        } else if (k == "fields_terminated_by") {
+            const auto* d = kv.value().if_string();
+            if (!d || d->size() != 1 || (*d)[0] == '\\' || (*d)[0] == '\n' || (*d)[0] == '\r')
+                Params::fail("mysql_options", "fields_terminated_by must be one character other than a backslash or a line break");
+            o.load_data_delimiter = (*d)[0];
+        } else if (k == "allow_id_gaps") {
+            if (!kv.value().is_bool()) Params::fail("mysql_options", "allow_id_gaps must be true or false");
+            o.load_data_id_gaps = kv.value().get_bool();
+        } else if (k == "ignore_lines") {
+            // The rows are streamed from the records, without a header line to skip.
+            if (!kv.value().is_int64() || kv.value().get_int64() < 0) Params::fail("mysql_options", "ignore_lines must be an integer >= 0");
+        } else {
+            Params::fail("mysql_options", "unknown option '" + k + "' (local_infile, fields_terminated_by, allow_id_gaps, ignore_lines)");
+        }
+    }
+}
+
+void parse_copy_options(const boost::json::value& c, LoadOptions& o) {
+    if (!c.is_object()) Params::fail("copy_options", "must be an object {format, delimiter, null_string}");
+    for (const auto& kv : c.get_object()) {
+        const std::string k(kv.key());
+        if (!kv.value().is_string()) Params::fail("copy_options", k + " must be a string");
+        const std::string v(kv.value().get_string());
+        if (k == "format") o.copy_format = v;
+        else if (k == "delimiter") o.copy_delimiter = v;
+        else if (k == "null_string") o.copy_null = v;
+        else Params::fail("copy_options", "unknown option '" + k + "' (format, delimiter, null_string)");
+    }
+    // Checked for every database, so a typo fails on SQLite as it would on PostgreSQL.
+    std::string fmt = o.copy_format;
+    for (auto& ch : fmt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (fmt != "binary" && fmt != "text" && fmt != "csv")
+        Params::fail("copy_options", "format must be binary, text or csv, not '" + o.copy_format + "'");
+    // The specification's example gives a delimiter without a format: that means text.
+    if (!c.get_object().contains("format") && (!o.copy_delimiter.empty() || !o.copy_null.empty())) o.copy_format = "text";
+}
+
+} // namespace
+
+void check_copy_options(const boost::json::value& v) {
+    LoadOptions scratch;
+    parse_copy_options(v, scratch);
+}
+
+void check_mysql_options(const boost::json::value& v) {
+    LoadOptions scratch;
+    parse_mysql_options(v, scratch);
+}
+
 LoadOptions load_options(const Params& p) {
     LoadOptions o;
-    o.use_copy = p.get_bool("use_copy", true);
-    o.disable_triggers = p.get_bool("disable_triggers", false) || p.get_bool("migration_mode", false);
-    o.use_load_data = p.get_bool("use_load_data", true);
-    if (const auto* my = p.json("mysql_options")) {
-        if (!my->is_object()) Params::fail("mysql_options", "must be an object {local_infile, fields_terminated_by, allow_id_gaps, ignore_lines}");
-        for (const auto& kv : my->get_object()) {
-            const std::string k(kv.key());
-            if (k == "local_infile") {
-                if (!kv.value().is_bool()) Params::fail("mysql_options", "local_infile must be true or false");
-                o.use_load_data = o.use_load_data && kv.value().get_bool();
-            } else if (k == "fields_terminated_by") {
-                const auto* d = kv.value().if_string();
-                if (!d || d->size() != 1 || (*d)[0] == '\\' || (*d)[0] == '\n' || (*d)[0] == '\r')
-                    Params::fail("mysql_options", "fields_terminated_by must be one character other than a backslash or a line break");
-                o.load_data_delimiter = (*d)[0];
-            } else if (k == "allow_id_gaps") {
-                if (!kv.value().is_bool()) Params::fail("mysql_options", "allow_id_gaps must be true or false");
-                o.load_data_id_gaps = kv.value().get_bool();
-            } else if (k == "ignore_lines") {
-                // The rows are streamed from the records, without a header line to skip.
-                if (!kv.value().is_int64() || kv.value().get_int64() < 0) Params::fail("mysql_options", "ignore_lines must be an integer >= 0");
-            } else {
-                Params::fail("mysql_options", "unknown option '" + k + "' (local_infile, fields_terminated_by, allow_id_gaps, ignore_lines)");
-            }
-        }
-    }
-    if (const auto* c = p.json("copy_options")) {
-        if (!c->is_object()) Params::fail("copy_options", "must be an object {format, delimiter, null_string}");
-        for (const auto& kv : c->get_object()) {
-            const std::string k(kv.key());
-            if (!kv.value().is_string()) Params::fail("copy_options", k + " must be a string");
-            const std::string v(kv.value().get_string());
-            if (k == "format") o.copy_format = v;
-            else if (k == "delimiter") o.copy_delimiter = v;
-            else if (k == "null_string") o.copy_null = v;
-            else Params::fail("copy_options", "unknown option '" + k + "' (format, delimiter, null_string)");
-        }
-        // Checked here for every database, so a typo fails on SQLite as it would on PostgreSQL.
-        std::string fmt = o.copy_format;
-        for (auto& ch : fmt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (fmt != "binary" && fmt != "text" && fmt != "csv")
-            Params::fail("copy_options", "format must be binary, text or csv, not '" + o.copy_format + "'");
-        // The specification's example gives a delimiter without a format: that means text.
-        if (!c->get_object().contains("format") && (!o.copy_delimiter.empty() || !o.copy_null.empty())) o.copy_format = "text";
-    }
+    o.use_copy = p.get_bool("use_copy");
+    o.disable_triggers = p.get_bool("disable_triggers") || p.get_bool("migration_mode");
+    o.use_load_data = p.get_bool("use_load_data");
+    if (const auto* my = p.json("mysql_options")) parse_mysql_options(*my, o);
+    if (const auto* c = p.json("copy_options")) parse_copy_options(*c, o);
     return o;
+}
+
+void check_ingest_params(const Params& p, const Model& m, const ModelCatalog& catalog, Operation op) {
+    if (op == Operation::create) (void)parse_conflict_fields(p, m);
+    (void)parse_verification_fields(p, m);
+    const NestedCreate nested(p, m, catalog);
+    (void)parse_rules(m, p.json("validation_rules"));
+    (void)parse_transforms(m, p.json("transformation_rules"));
+    (void)load_options(p);
 }
 
 std::string unique_fields_removed() {

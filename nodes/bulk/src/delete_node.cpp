@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 namespace bulkflow::bulk {
@@ -45,7 +47,7 @@ std::size_t sum_over(const std::vector<Selection>& sels, Fn&& fn) {
 // Writes the rows as JSON lines and forces them to disk; throws on any failure.
 void write_backup(const std::string& path, const std::vector<boost::json::object>& rows) {
     FILE* f = std::fopen(path.c_str(), "w");
-    if (!f) throw Error(ErrorCode::invalid_parameter, "backup_location: cannot write '" + path + "'; nothing was deleted");
+    if (!f) throw Error(ErrorCode::invalid_parameter, "parameter 'backup_location': cannot write '" + path + "'; nothing was deleted");
     bool ok = true;
     for (const auto& r : rows) {
         std::string line = boost::json::serialize(r) + "\n";
@@ -53,7 +55,58 @@ void write_backup(const std::string& path, const std::vector<boost::json::object
     }
     ok = ok && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
     ok = std::fclose(f) == 0 && ok;
-    if (!ok) throw Error(ErrorCode::invalid_data, "backup to '" + path + "' failed; nothing was deleted");
+    if (!ok)
+        throw Error(ErrorCode::invalid_parameter, "parameter 'backup_location': writing '" + path + "' failed: " +
+                                                      std::strerror(errno) + "; nothing was deleted");
+}
+
+using Cascade = std::vector<std::pair<const Relationship*, const Model*>>;
+
+Cascade cascade_relationships(const Params& p, const Model& m, const ModelCatalog& catalog) {
+    Cascade out;
+    auto add = [&](const Relationship& r) {
+        if (r.kind == RelationshipKind::belongs_to)
+            Params::fail("cascade", "'" + r.name + "' is a belongs_to relationship; only has_one/has_many children are deleted");
+        const Model* child = catalog.find(r.model);
+        if (!child) Params::fail("cascade", "relationship '" + r.name + "' names unknown model '" + r.model + "'");
+        out.emplace_back(&r, child);
+    };
+    if (p.get_bool("cleanup_related"))
+        for (const auto& r : m.relationships)
+            if (r.kind != RelationshipKind::belongs_to) add(r);
+    if (const auto* c = p.json("cascade")) {
+        if (!c->is_array()) Params::fail("cascade", "must be a list of relationship names");
+        for (const auto& name : c->get_array()) {
+            const Relationship* found = nullptr;
+            for (const auto& r : m.relationships)
+                if (name.is_string() && r.name == name.get_string()) found = &r;
+            if (!found) Params::fail("cascade", "model '" + m.name + "' has no relationship " + boost::json::serialize(name));
+            if (std::none_of(out.begin(), out.end(), [&](const auto& e) { return e.first == found; })) add(*found);
+        }
+    }
+    return out;
+}
+
+// What the node reads from its parameters that needs no data (also the static check).
+struct DeleteParams {
+    bool hard = false, soft = false;
+    Cascade cascade;
+    std::string backup;  ///< empty: no backup
+};
+
+DeleteParams parse_delete_params(const Params& p, const Model& m, const ModelCatalog& catalog) {
+    DeleteParams d;
+    d.hard = p.get_bool("hard_delete");
+    if (p.json("soft_delete") && p.get_bool("soft_delete") && !m.soft_delete && !d.hard)
+        Params::fail("soft_delete", "needs a model with soft_delete: true ('" + m.name + "' has none); add it to the model or use hard_delete");
+    d.soft = m.soft_delete && !d.hard && !(p.json("soft_delete") && !p.get_bool("soft_delete"));
+    d.cascade = cascade_relationships(p, m, catalog);
+    if (p.get_bool("backup_before_delete")) {
+        d.backup = p.get_string("backup_location");
+        if (d.backup.empty()) Params::fail("backup_location", "is required with backup_before_delete");
+    }
+    (void)make_selection(m, p.json("filter"), p.json("ids"), true);
+    return d;
 }
 
 class BulkDeleteNode final : public Node {
@@ -64,23 +117,14 @@ public:
         ModelCatalog catalog(ctx.models());
         const Model& m = catalog.at(model_);
         const JobOptions opt = parse_job_options(p);
-        const bool hard = p.get_bool("hard_delete", false);
-        if (p.json("soft_delete") && p.get_bool("soft_delete") && !m.soft_delete && !hard)
-            Params::fail("soft_delete", "needs a model with soft_delete: true ('" + m.name + "' has none); add it to the model or use hard_delete");
-        const bool soft = m.soft_delete && !hard && !(p.json("soft_delete") && !p.get_bool("soft_delete"));
-        const auto cascade = cascade_relationships(p, m, catalog);
-        std::string backup;
-        if (p.get_bool("backup_before_delete", false)) {
-            backup = p.get_string("backup_location");
-            if (backup.empty()) Params::fail("backup_location", "is required with backup_before_delete");
-        }
+        const DeleteParams d = parse_delete_params(p, m, catalog);
+        const bool hard = d.hard;
+        const bool soft = d.soft;
+        const auto& cascade = d.cascade;
+        const std::string& backup = d.backup;
         std::optional<std::size_t> max_count;
-        if (p.json("max_delete_count")) {
-            const auto max = p.get_int("max_delete_count");
-            if (max < 0) Params::fail("max_delete_count", "must be >= 0");
-            max_count = static_cast<std::size_t>(max);
-        }
-        const bool confirm = p.get_bool("confirm_delete", false);
+        if (p.json("max_delete_count")) max_count = static_cast<std::size_t>(p.get_int("max_delete_count"));
+        const bool confirm = p.get_bool("confirm_delete");
 
         JobStats stats("bulk_delete", opt);
         auto db = open_database(ctx, m);
@@ -135,33 +179,6 @@ public:
     }
 
 private:
-    using Cascade = std::vector<std::pair<const Relationship*, const Model*>>;
-
-    static Cascade cascade_relationships(const Params& p, const Model& m, const ModelCatalog& catalog) {
-        Cascade out;
-        auto add = [&](const Relationship& r) {
-            if (r.kind == RelationshipKind::belongs_to)
-                Params::fail("cascade", "'" + r.name + "' is a belongs_to relationship; only has_one/has_many children are deleted");
-            const Model* child = catalog.find(r.model);
-            if (!child) Params::fail("cascade", "relationship '" + r.name + "' names unknown model '" + r.model + "'");
-            out.emplace_back(&r, child);
-        };
-        if (p.get_bool("cleanup_related", false))
-            for (const auto& r : m.relationships)
-                if (r.kind != RelationshipKind::belongs_to) add(r);
-        if (const auto* c = p.json("cascade")) {
-            if (!c->is_array()) Params::fail("cascade", "must be a list of relationship names");
-            for (const auto& name : c->get_array()) {
-                const Relationship* found = nullptr;
-                for (const auto& r : m.relationships)
-                    if (name.is_string() && r.name == name.get_string()) found = &r;
-                if (!found) Params::fail("cascade", "model '" + m.name + "' has no relationship " + boost::json::serialize(name));
-                if (std::none_of(out.begin(), out.end(), [&](const auto& e) { return e.first == found; })) add(*found);
-            }
-        }
-        return out;
-    }
-
     static std::size_t delete_children(Dialect& db, const Relationship& rel, const Model& child,
                                        const boost::json::array& ids, bool hard) {
         if (ids.empty()) return 0;
@@ -202,6 +219,10 @@ private:
 };
 
 } // namespace
+
+void check_delete_params(const Params& p, const Model& m, const ModelCatalog& catalog) {
+    (void)parse_delete_params(p, m, catalog);
+}
 
 std::unique_ptr<Node> make_delete_node(const std::string& model) { return std::make_unique<BulkDeleteNode>(model); }
 

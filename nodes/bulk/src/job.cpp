@@ -1,11 +1,16 @@
 #include "job.hpp"
 
+#include "specs.hpp"
+
 #include <bulkflow/error.hpp>
 #include <bulkflow/json_text.hpp>
 #include <bulkflow/node_failure.hpp>
+#include <bulkflow/output_file.hpp>
 
 #include <sys/resource.h>
 
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 namespace bulkflow::bulk {
@@ -15,8 +20,7 @@ LogLevel parse_level(const std::string& s) {
     if (s == "debug") return LogLevel::debug;
     if (s == "info") return LogLevel::info;
     if (s == "warning" || s == "warn") return LogLevel::warn;
-    if (s == "error") return LogLevel::error;
-    Params::fail("error_log_level", "must be debug, info, warning or error");
+    return LogLevel::error;  // the spec allows nothing else
 }
 
 // The process's I/O counters (Linux /proc/self/io): rchar, wchar, syscr, syscw, read_bytes...
@@ -31,67 +35,50 @@ std::map<std::string, long long> read_proc_io() {
 
 } // namespace
 
+// Ranges and allowed values are the spec's rules (specs.cpp), applied before the node runs;
+// this reads the values and the rules that join two parameters.
 JobOptions parse_job_options(const Params& p) {
     JobOptions o;
-    auto positive = [&](const char* name, std::int64_t def) {
-        auto v = p.get_int(name, def);
-        if (v < 1) Params::fail(name, "must be at least 1");
-        return static_cast<std::size_t>(v);
-    };
-    o.batch_size = positive("batch_size", 10000);
-    auto strategy = p.get_string("error_strategy", "stop");
-    if (strategy == "stop") o.strategy = ErrorStrategy::stop;
-    else if (strategy == "continue") o.strategy = ErrorStrategy::continue_;
-    else if (strategy == "retry_batch") o.strategy = ErrorStrategy::retry_batch;
-    else Params::fail("error_strategy", "must be stop, continue or retry_batch, not '" + strategy + "'");
-    if (p.json("max_errors")) {
-        auto m = p.get_int("max_errors");
-        if (m < 0) Params::fail("max_errors", "must be >= 0");
-        o.max_errors = static_cast<std::size_t>(m);
-    }
-    o.error_level = parse_level(p.get_string("error_log_level", "warning"));
+    auto count = [&](const char* name) { return static_cast<std::size_t>(p.get_int(name)); };
+    o.batch_size = p.json("batch_size") ? count("batch_size") : static_cast<std::size_t>(default_batch_size());
+    const auto strategy = p.get_string("error_strategy");
+    o.strategy = strategy == "continue" ? ErrorStrategy::continue_
+               : strategy == "retry_batch" ? ErrorStrategy::retry_batch : ErrorStrategy::stop;
+    if (p.json("max_errors")) o.max_errors = count("max_errors");
+    o.error_level = parse_level(p.get_string("error_log_level"));
     o.failed_records_file = p.get_string("failed_records_file");
-    o.retry_failed_records = p.get_bool("retry_failed_records", false);
-    o.max_retries = static_cast<int>(p.get_int("max_retries", 3));
-    if (o.max_retries < 0) Params::fail("max_retries", "must be >= 0");
-    o.retry_delay = p.get_double("retry_delay", 1.0);
-    if (o.retry_delay < 0) Params::fail("retry_delay", "must be >= 0");
-    auto backoff = p.get_string("retry_backoff", "exponential");
-    if (backoff != "exponential" && backoff != "linear") Params::fail("retry_backoff", "must be exponential or linear");
-    o.exponential_backoff = backoff == "exponential";
-    o.progress = p.get_bool("progress_callback", true);
-    o.progress_interval = positive("progress_interval", 1000);
-    o.parallel_batches = positive("parallel_batches", 1);
-    if (p.json("connection_pool_size")) o.connection_pool_size = positive("connection_pool_size", 1);
-    if (p.json("max_workers")) o.max_workers = positive("max_workers", 1);
-    const auto balancing = p.get_string("load_balancing", "least_loaded");
-    if (balancing != "round_robin" && balancing != "least_loaded")
-        Params::fail("load_balancing", "must be round_robin or least_loaded, not '" + balancing + "'");
-    o.round_robin = balancing == "round_robin";
-    o.ensure_atomic = p.get_bool("ensure_atomic", false);
-    o.dry_run = p.get_bool("dry_run", false);
-    o.include_deleted = p.get_bool("include_deleted", false);
-    o.confirmed = p.get_bool("confirmed", false);
-    o.monitor_memory = p.get_bool("monitor_memory", false) || p.get_bool("track_memory_usage", false);
-    o.monitor_cpu = p.get_bool("monitor_cpu", false);
-    o.collect_metrics = p.get_bool("collect_metrics", false) || p.get_bool("track_batch_performance", false);
-    o.monitor_disk_io = p.get_bool("monitor_disk_io", false);
-    o.track_io_operations = p.get_bool("track_io_operations", false);
+    o.retry_failed_records = p.get_bool("retry_failed_records");
+    o.max_retries = static_cast<int>(p.get_int("max_retries"));
+    o.retry_delay = p.get_double("retry_delay");
+    o.exponential_backoff = p.get_string("retry_backoff") == "exponential";
+    o.progress = p.get_bool("progress_callback");
+    o.progress_interval = count("progress_interval");
+    o.parallel_batches = count("parallel_batches");
+    if (p.json("connection_pool_size")) o.connection_pool_size = count("connection_pool_size");
+    if (p.json("max_workers")) o.max_workers = count("max_workers");
+    o.round_robin = p.get_string("load_balancing") == "round_robin";
+    o.ensure_atomic = p.get_bool("ensure_atomic");
+    o.dry_run = p.get_bool("dry_run");
+    o.include_deleted = p.get_bool("include_deleted");
+    o.confirmed = p.get_bool("confirmed");
+    o.monitor_memory = p.get_bool("monitor_memory") || p.get_bool("track_memory_usage");
+    o.monitor_cpu = p.get_bool("monitor_cpu");
+    o.collect_metrics = p.get_bool("collect_metrics") || p.get_bool("track_batch_performance");
+    o.monitor_disk_io = p.get_bool("monitor_disk_io");
+    o.track_io_operations = p.get_bool("track_io_operations");
     o.metrics_file = p.get_string("metrics_file");
-    o.performance_report = p.get_bool("performance_report", false);
+    o.performance_report = p.get_bool("performance_report");
     o.report_file = p.get_string("report_file");
     if (o.performance_report && o.report_file.empty()) Params::fail("report_file", "is required with performance_report");
-    auto fmt = p.get_string("report_format", "json");
-    if (fmt != "json") Params::fail("report_format", "only json is supported");
     return o;
 }
 
 JobStats::JobStats(std::string operation, const JobOptions& options) : operation_(std::move(operation)), opt_(options) {
     if (opt_.monitor_disk_io || opt_.track_io_operations) io_start_ = read_proc_io();
     if (!opt_.failed_records_file.empty()) {
+        check_writable("failed_records_file", opt_.failed_records_file);  // a templated path: before any write
         failed_file_.open(opt_.failed_records_file, std::ios::trunc);
-        if (!failed_file_)
-            throw Error(ErrorCode::invalid_parameter, "failed_records_file: cannot write '" + opt_.failed_records_file + "'");
+        if (!failed_file_) failed_file_error("opening");
     }
 }
 
@@ -105,8 +92,14 @@ void JobStats::fail_record(Context& ctx, std::size_t index, const boost::json::o
         // to_json_text: each number as it was read (an exact number's own text, 0.5 not 5E-1)
         failed_file_ << to_json_text(boost::json::object{{"index", index}, {"record", record}, {"error", error}}) << '\n';
         failed_file_.flush();
+        if (!failed_file_) failed_file_error("writing");  // never lose a failed record silently
     }
     ctx.log(opt_.error_level, "record " + std::to_string(index) + ": " + error);
+}
+
+void JobStats::failed_file_error(const char* what) const {
+    throw Error(ErrorCode::invalid_parameter, "parameter 'failed_records_file': " + std::string(what) + " '" +
+                                                  opt_.failed_records_file + "' failed: " + std::strerror(errno));
 }
 
 void JobStats::batch_metric(std::size_t rows, double seconds) {
@@ -177,13 +170,15 @@ NodeOutput JobStats::result(const boost::json::object& extra) {
             d["io_write_ops"] = delta("syscw");
         }
     }
-    auto write_json = [&](const std::string& path, const boost::json::value& v, const char* param) {
-        std::ofstream f(path, std::ios::trunc);
-        f << to_json_text(v) << '\n';
-        if (!f) throw Error(ErrorCode::invalid_parameter, std::string(param) + ": cannot write '" + path + "'");
-    };
-    if (!opt_.metrics_file.empty()) write_json(opt_.metrics_file, boost::json::object{{"batches", metrics_}}, "metrics_file");
-    if (opt_.performance_report) write_json(opt_.report_file, boost::json::object{{"summary", d}, {"batches", metrics_}}, "report_file");
+    if (!opt_.metrics_file.empty()) {
+        write_whole_file("metrics_file", opt_.metrics_file, to_json_text(boost::json::object{{"batches", metrics_}}) + "\n");
+        d["metrics_file"] = opt_.metrics_file;
+    }
+    if (opt_.performance_report) {
+        boost::json::object report{{"summary", d}, {"batches", metrics_}};
+        write_whole_file("report_file", opt_.report_file, to_json_text(report) + "\n");
+        d["report_file"] = opt_.report_file;
+    }
     boost::json::value data(std::move(d));
     counts_as_int64(data);
     NodeOutput out;

@@ -23,19 +23,21 @@ namespace bulkflow::bulk {
 
 enum class ErrorStrategy { stop, continue_, retry_batch };
 
+/// The shared options as parse_job_options reads them; every default comes from the node's spec
+/// (specs.cpp), none from here.
 struct JobOptions {
-    std::size_t batch_size = 1000;
+    std::size_t batch_size = 0;
     ErrorStrategy strategy = ErrorStrategy::stop;
     std::optional<std::size_t> max_errors;
     LogLevel error_level = LogLevel::warn;
     std::string failed_records_file;
     bool retry_failed_records = false;
-    int max_retries = 3;
-    double retry_delay = 1.0;
-    bool exponential_backoff = true;
-    bool progress = true;
-    std::size_t progress_interval = 1000;
-    std::size_t parallel_batches = 1;
+    int max_retries = 0;
+    double retry_delay = 0;
+    bool exponential_backoff = false;
+    bool progress = false;
+    std::size_t progress_interval = 0;
+    std::size_t parallel_batches = 0;
     std::size_t connection_pool_size = 0;  ///< 0: parallel_batches
     std::size_t max_workers = 0;           ///< 0: no limit beyond the machine
     bool round_robin = false;              ///< load_balancing: round_robin (else least_loaded)
@@ -81,6 +83,7 @@ private:
     boost::json::array errors_, metrics_;
     std::map<std::string, long long> io_start_;  // /proc/self/io at start
     std::ofstream failed_file_;
+    [[noreturn]] void failed_file_error(const char* what) const;
     std::size_t last_progress_ = 0;
 };
 

@@ -117,6 +117,17 @@ private:
     std::size_t page_;
 };
 
+// The listing query and its columns; parses and checks every parameter (also the static check).
+SqlFragment list_query(const Model& m, const SqlFlavor& q, const Params& p, std::vector<const Field*>& cols) {
+    const Selection sel = make_selection(m, p.json("filter"), nullptr, p.get_bool("include_deleted"));
+    std::size_t next = 1;
+    SqlFragment query{"SELECT " + selected_columns(m, q, p, cols) + " FROM " + q.quote_identifier(m.table), {}};
+    append(query, sel.where(m, q, next));
+    query.sql += order_by_sql(m, q, p);
+    if (p.json("limit")) query.sql += " LIMIT " + std::to_string(p.get_int("limit"));
+    return query;
+}
+
 class ListNode final : public Node {
 public:
     explicit ListNode(std::string model) : model_(std::move(model)) {}
@@ -126,19 +137,9 @@ public:
         auto m = std::make_shared<const Model>(catalog.at(model_));
         const auto url = ctx.database_url();
         const auto& q = sql_flavor(DatabaseUrl::parse(url).kind);
-        const Selection sel = make_selection(*m, p.json("filter"), nullptr, p.get_bool("include_deleted", false));
-        std::size_t next = 1;
         std::vector<const Field*> cols;
-        SqlFragment query{"SELECT " + selected_columns(*m, q, p, cols) + " FROM " + q.quote_identifier(m->table), {}};
-        append(query, sel.where(*m, q, next));
-        query.sql += order_by_sql(*m, q, p);
-        if (p.json("limit") && !p.json("limit")->is_null()) {
-            const auto limit = p.get_int("limit");
-            if (limit < 0) Params::fail("limit", "must be >= 0");
-            query.sql += " LIMIT " + std::to_string(limit);
-        }
-        const auto page = p.get_int("fetch_size", 10000);
-        if (page < 1) Params::fail("fetch_size", "must be at least 1");
+        SqlFragment query = list_query(*m, q, p, cols);
+        const auto page = p.get_int("fetch_size");
         open_database(ctx, *m);  // fails now, naming this node, if the table does not match the model
         NodeOutput out;
         out.value = {{"model", m->name}};
@@ -152,6 +153,11 @@ private:
 
 } // namespace
 
+void check_list_params(const Params& p, const Model& m) {
+    std::vector<const Field*> cols;
+    (void)list_query(m, sql_flavor(DatabaseKind::sqlite), p, cols);
+}
+
 std::unique_ptr<Node> make_list_node(const std::string& model) { return std::make_unique<ListNode>(model); }
 
 NodeSpec list_spec(const std::string& model) {
@@ -159,21 +165,23 @@ NodeSpec list_spec(const std::string& model) {
     s.type = model + "ListNode";
     s.doc = "List " + model + " rows as a record stream (read when a node consumes it, a page at a time).";
     s.outputs = {"records (stream)", "model"};
-    auto add = [&](const char* name, ParamType type, std::optional<boost::json::value> def, const char* doc) {
+    auto add = [&](const char* name, ParamType type, std::optional<boost::json::value> def, const char* doc,
+                   std::optional<double> minimum = std::nullopt) {
         ParamSpec ps;
         ps.name = name;
         ps.type = type;
         ps.default_value = std::move(def);
         ps.doc = doc;
+        ps.minimum = minimum;
         s.params.push_back(std::move(ps));
     };
     add("filter", ParamType::object, std::nullopt, "Rows to list: {field: value | {$op: value}}, $and/$or/$not (default: all).");
     add("order_by", ParamType::string_or_list, boost::json::value("id"),
         "Field, '-field' or 'field desc' for descending, or a list of them; id is always the last key, so the order is total.");
-    add("limit", ParamType::integer, std::nullopt, "At most this many rows (default: all).");
+    add("limit", ParamType::integer, std::nullopt, "At most this many rows (default: all).", 0);
     add("fields", ParamType::array, std::nullopt, "The fields each record has (default: every field, id and timestamps included).");
     add("include_deleted", ParamType::boolean, boost::json::value(false), "Also list soft-deleted rows (models with soft_delete).");
-    add("fetch_size", ParamType::integer, boost::json::value(10000), "Rows read from the database at a time.");
+    add("fetch_size", ParamType::integer, boost::json::value(10000), "Rows read from the database at a time.", 1);
     return s;
 }
 

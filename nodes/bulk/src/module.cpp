@@ -11,9 +11,11 @@
 namespace bulkflow::bulk {
 namespace {
 
+// A factory per (model, operation) of one workflow: it keeps the workflow's models for check().
 class BulkNodeFactory final : public NodeFactory {
 public:
-    BulkNodeFactory(std::string model, Operation op) : model_(std::move(model)), op_(op), spec_(bulk_spec(model_, op)) {}
+    BulkNodeFactory(std::string model, Operation op, boost::json::object models)
+        : model_(std::move(model)), op_(op), spec_(bulk_spec(model_, op)), models_(std::move(models)) {}
     const NodeSpec& spec() const override { return spec_; }
     std::unique_ptr<Node> create() const override {
         switch (op_) {
@@ -24,28 +26,13 @@ public:
         }
         return nullptr;
     }
-    void check(const boost::json::object& params) const override {
-        if (op_ == Operation::upsert && params.contains("unique_fields"))
-            throw Error(ErrorCode::invalid_parameter, "parameter 'unique_fields' " + unique_fields_removed());
-        if (const auto* cr = params.if_contains("conflict_resolution"); cr && cr->is_string()) {
-            std::string v(cr->get_string());
-            bool ok = v == "update" || v == "skip" || v == "ignore" || (v == "error" && op_ == Operation::create);
-            if (!ok && v.find("<<") == std::string::npos)
-                throw Error(ErrorCode::invalid_parameter, "parameter 'conflict_resolution' must be " +
-                                                              std::string(op_ == Operation::create ? "error, skip, ignore or update" : "update, skip or ignore") +
-                                                              ", not '" + v + "'");
-        }
-        if (const auto* es = params.if_contains("error_strategy"); es && es->is_string()) {
-            std::string v(es->get_string());
-            if (v != "stop" && v != "continue" && v != "retry_batch" && v.find("<<") == std::string::npos)
-                throw Error(ErrorCode::invalid_parameter, "parameter 'error_strategy' must be stop, continue or retry_batch, not '" + v + "'");
-        }
-    }
+    void check(const boost::json::object& params) const override { check_bulk_params(model_, op_, models_, params); }
 
 private:
     std::string model_;
     Operation op_;
     NodeSpec spec_;
+    boost::json::object models_;
 };
 
 PatternResolver bulk_pattern() {
@@ -60,7 +47,7 @@ PatternResolver bulk_pattern() {
         const std::string op = mt[2].str();
         Operation o = op == "Create" ? Operation::create : op == "Update" ? Operation::update
                     : op == "Delete" ? Operation::remove : Operation::upsert;
-        return std::make_shared<BulkNodeFactory>(model, o);
+        return std::make_shared<BulkNodeFactory>(model, o, models);
     };
     r.enumerate = [](const boost::json::object& models) {
         std::vector<std::string> names;
@@ -74,13 +61,16 @@ PatternResolver bulk_pattern() {
 
 class ListNodeFactory final : public NodeFactory {
 public:
-    explicit ListNodeFactory(std::string model) : model_(std::move(model)), spec_(list_spec(model_)) {}
+    ListNodeFactory(std::string model, boost::json::object models)
+        : model_(std::move(model)), spec_(list_spec(model_)), models_(std::move(models)) {}
     const NodeSpec& spec() const override { return spec_; }
     std::unique_ptr<Node> create() const override { return make_list_node(model_); }
+    void check(const boost::json::object& params) const override { check_list_params(model_, models_, params); }
 
 private:
     std::string model_;
     NodeSpec spec_;
+    boost::json::object models_;
 };
 
 PatternResolver list_pattern() {
@@ -91,7 +81,7 @@ PatternResolver list_pattern() {
         if (type.size() <= suffix.size() || type.substr(type.size() - suffix.size()) != suffix) return nullptr;
         const std::string model(type.substr(0, type.size() - suffix.size()));
         if (!models.contains(model)) return nullptr;
-        return std::make_shared<ListNodeFactory>(model);
+        return std::make_shared<ListNodeFactory>(model, models);
     };
     r.enumerate = [](const boost::json::object& models) {
         std::vector<std::string> names;

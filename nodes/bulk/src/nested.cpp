@@ -8,9 +8,7 @@ NestedCreate::NestedCreate(const Params& p, const Model& m, const ModelCatalog& 
     const auto* names = p.json("include_relationships");
     if (!names) return;
     if (!names->is_array()) Params::fail("include_relationships", "must be a list of relationship names");
-    const auto strategy = p.get_string("relationship_strategy", "nested_create");
-    if (strategy != "nested_create") Params::fail("relationship_strategy", "must be nested_create, not '" + strategy + "'");
-    if (p.get_string("conflict_resolution", "error") != "error")
+    if (p.get_string("conflict_resolution") != "error")
         Params::fail("include_relationships", "needs conflict_resolution: error (a skipped or updated parent has no new id)");
     for (const auto& n : names->get_array()) {
         const Relationship* found = nullptr;

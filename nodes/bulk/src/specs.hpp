@@ -3,6 +3,7 @@
 
 #include <bulkflow/node.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,7 +31,10 @@ constexpr std::string_view operation_result_name(Operation op) noexcept {
     return "";
 }
 
-/// The spec of `<model>Bulk<op>Node`.
+/// The spec of `<model>Bulk<op>Node`: every parameter's type, default and rules. Nodes read
+/// their defaults from here only (the runtime applies them to Params).
 NodeSpec bulk_spec(const std::string& model, Operation op);
+/// batch_size's default (the update node's list form uses it; its filter form has none).
+std::int64_t default_batch_size();
 
 } // namespace bulkflow::bulk

@@ -169,6 +169,20 @@ WriteCounts apply_atomic_ops(Dialect& db, const Model& m, const ConvertedBatch& 
     return counts;
 }
 
+// The filter form's parameters, checked before anything runs: the selection, then every field
+// and expression of `fields` (with any flavor: the SQL is not kept).
+Selection parse_filter_form(const Params& p, const Model& m, const boost::json::object& fields, bool include_deleted) {
+    if (fields.empty()) Params::fail("fields", "is empty: name at least one field to set");
+    Selection sel = make_selection(m, p.json("filter"), nullptr, include_deleted);
+    std::size_t next = 1;
+    (void)set_clause(m, sql_flavor(DatabaseKind::sqlite), fields, next);
+    return sel;
+}
+
+void check_list_form(const Params& p) {
+    if (p.json("filter")) Params::fail("filter", "applies to the object form of fields; a list of records selects rows by id");
+}
+
 class BulkUpdateNode final : public Node {
 public:
     explicit BulkUpdateNode(std::string model) : model_(std::move(model)) {}
@@ -189,22 +203,21 @@ public:
         const bool has_fields = fields && (fields->is_stream() || !fields->json().is_null());
         StreamPtr records = has_fields ? p.records("fields") : p.records("data");
         if (!records) Params::fail("fields", "is required: an object {field: value} with a filter, or a list of records with id");
-        if (p.json("filter")) Params::fail("filter", "applies to the object form of fields; a list of records selects rows by id");
+        check_list_form(p);
         return update_by_records(ctx, p, m, opt, *records);
     }
 
 private:
     NodeOutput update_by_filter(Context& ctx, const Params& p, const Model& m, const JobOptions& opt,
                                 const boost::json::object& fields) {
-        if (fields.empty()) Params::fail("fields", "is empty: name at least one field to set");
-        const Selection sel = make_selection(m, p.json("filter"), nullptr, opt.include_deleted);
+        const Selection sel = parse_filter_form(p, m, fields, opt.include_deleted);
         if (sel.selects_everything() && !opt.confirmed) refuse_everything(m, "update");
         JobStats stats("bulk_update", opt);
         auto db = open_database(ctx, m);
         const auto& q = db->flavor();
         std::size_t next = 1;
         SqlFragment stmt{"UPDATE " + q.quote_identifier(m.table), {}};
-        append(stmt, set_clause(m, q, fields, next));  // validates every field before anything runs
+        append(stmt, set_clause(m, q, fields, next));
         append(stmt, sel.where(m, q, next));
         if (opt.dry_run) {
             const std::size_t n = count_rows(*db, m, sel);
@@ -263,7 +276,7 @@ private:
                                        const boost::json::object& fields, Dialect& db, JobStats& stats) {
         const auto& q = db.flavor();
         const std::string id = q.quote_identifier("id");
-        const bool return_updated = p.get_bool("return_updated", false);
+        const bool return_updated = p.get_bool("return_updated");
         boost::json::array updated_rows_json;
         std::int64_t last = std::numeric_limits<std::int64_t>::min();
         std::size_t total = 0;
@@ -325,7 +338,7 @@ private:
         plan.convert.fill_defaults = false;
         plan.convert.check_required = false;
         plan.convert.nested = {"atomic_ops"};
-        if (p.get_bool("validate_data", true)) plan.convert.rules = parse_rules(m, p.json("validation_rules"));
+        if (p.get_bool("validate_data")) plan.convert.rules = parse_rules(m, p.json("validation_rules"));
         JobStats stats("bulk_update", opt);
         auto db = open_database(ctx, m);
         const std::string soft_sql =
@@ -349,6 +362,16 @@ private:
 };
 
 } // namespace
+
+void check_update_params(const Params& p, const Model& m) {
+    const auto* fields = p.json("fields");
+    if (fields && fields->is_object()) {
+        (void)parse_filter_form(p, m, fields->get_object(), false);
+        return;
+    }
+    if (fields || p.json("data")) check_list_form(p);
+    if (p.get_bool("validate_data")) (void)parse_rules(m, p.json("validation_rules"));
+}
 
 std::unique_ptr<Node> make_update_node(const std::string& model) { return std::make_unique<BulkUpdateNode>(model); }
 

@@ -313,11 +313,12 @@ inline boost::json::array products(int n, const std::string& category = "test") 
     return a;
 }
 
-/// The error a node failure raised (RunError), or fails the test.
-inline RunError run_error(BulkDb& db, const std::string& type, boost::json::object params) {
+/// The error a node raised: a RunError, or a ValidationError for what is checked before the run
+/// (docs/getting-started.md "The command line"); fails the test when nothing was thrown.
+inline Error run_error(BulkDb& db, const std::string& type, boost::json::object params) {
     try {
         db.run_node(type, std::move(params));
-    } catch (const RunError& e) {
+    } catch (const Error& e) {
         return e;
     }
     throw std::runtime_error("expected the node to fail");

@@ -37,6 +37,10 @@ constexpr std::string_view to_string(ParamType t) noexcept {
 /// How far a parameter is honoured. Anything but `supported` is shown by `bulkflow nodes`.
 enum class Support { supported, ignored, planned };
 
+/// One parameter: its type, default, documentation and the rules a value must follow. The
+/// engine applies the rules (type, choices, minimum/maximum, check) before the first node runs,
+/// to every value known then (literals and <<inputs.NAME>>), and again to the resolved value when
+/// the node starts; `bulkflow nodes` prints them. A node reads its defaults from here only.
 struct ParamSpec {
     std::string name;
     ParamType type = ParamType::any;
@@ -46,7 +50,51 @@ struct ParamSpec {
     Support support = Support::supported;
     /// For ignored/planned: why (shown next to the doc).
     std::string support_note{};
+    /// Allowed values of a string parameter (empty: any string).
+    std::vector<std::string> choices{};
+    /// Inclusive bounds of a number parameter.
+    std::optional<double> minimum{}, maximum{};
+    /// Further checks of a (non-null) value that need no data, e.g. the keys of an option object
+    /// or that a file can be written; throws Error(invalid_parameter) with the reason.
+    std::function<void(const boost::json::value&)> check{};
 };
+
+/// Checks `v` against the spec's choices, bounds and check function (not its type: a value of
+/// the wrong type is reported by the caller). Null passes. Throws Error(invalid_parameter)
+/// "parameter 'NAME' ...".
+inline void check_param_value(const ParamSpec& spec, const boost::json::value& v) {
+    if (v.is_null()) return;
+    auto fail = [&](const std::string& what) {
+        throw Error(ErrorCode::invalid_parameter, "parameter '" + spec.name + "' " + what);
+    };
+    if (!spec.choices.empty() && v.is_string()) {
+        bool found = false;
+        std::string all;
+        for (const auto& c : spec.choices) {
+            found = found || c == v.get_string();
+            all += (all.empty() ? "" : ", ") + c;
+        }
+        if (!found) fail("must be one of " + all + ", not '" + std::string(v.get_string()) + "'");
+    }
+    if (v.is_number()) {
+        const double d = v.to_number<double>();
+        auto text = [](double x) {  // bounds are small: the cast is exact for whole ones
+            const auto whole = static_cast<long long>(x);
+            return static_cast<double>(whole) == x ? std::to_string(whole) : std::to_string(x);
+        };
+        if (spec.minimum && !(d >= *spec.minimum)) fail("must be at least " + text(*spec.minimum));
+        if (spec.maximum && !(d <= *spec.maximum)) fail("must be at most " + text(*spec.maximum));
+    }
+    if (!spec.check) return;
+    try {
+        spec.check(v);
+    } catch (const Error& e) {
+        const std::string msg = e.what();
+        const std::string prefix = "parameter '" + spec.name + "'";
+        if (msg.rfind(prefix, 0) == 0) throw;
+        fail(msg);
+    }
+}
 
 struct NodeSpec {
     std::string type;
@@ -76,8 +124,11 @@ public:
     virtual ~NodeFactory() = default;
     [[nodiscard]] virtual const NodeSpec& spec() const = 0;
     [[nodiscard]] virtual std::unique_ptr<Node> create() const = 0;
-    /// Extra checks on the (unresolved) parameters before anything runs; templates that are not
-    /// yet resolvable appear as strings. Throw Error(invalid_parameter) to reject.
+    /// Extra checks that need no data, before any node of the workflow runs: `params` holds the
+    /// parameters as known then (<<inputs.NAME>> resolved; a value that needs a node's output
+    /// as its template text; a list of records as an empty list; no defaults). The spec's
+    /// rules have already been applied. Throw Error(invalid_parameter) to reject; any other
+    /// exception is reported the same way.
     virtual void check(const boost::json::object& /*params*/) const {}
 };
 
