@@ -324,4 +324,15 @@ inline Error run_error(BulkDb& db, const std::string& type, boost::json::object 
     throw std::runtime_error("expected the node to fail");
 }
 
+/// The RunError of a node that failed at run time (its partial results included); fails the test
+/// when nothing was thrown or the workflow was refused before the run.
+inline RunError run_failure(BulkDb& db, const std::string& type, boost::json::object params) {
+    try {
+        db.run_node(type, std::move(params));
+    } catch (const RunError& e) {
+        return e;
+    }
+    throw std::runtime_error("expected the node to fail at run time");
+}
+
 } // namespace bulkflow::test
