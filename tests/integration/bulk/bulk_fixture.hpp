@@ -314,25 +314,16 @@ inline boost::json::array products(int n, const std::string& category = "test") 
 }
 
 /// The error a node raised: a RunError, or a ValidationError for what is checked before the run
-/// (docs/getting-started.md "The command line"); fails the test when nothing was thrown.
-inline Error run_error(BulkDb& db, const std::string& type, boost::json::object params) {
+/// (docs/getting-started.md "The command line"); fails the test when nothing of type E was thrown.
+/// run_error<RunError> keeps the partial results of a node that failed at run time.
+template <class E = Error>
+inline E run_error(BulkDb& db, const std::string& type, boost::json::object params) {
     try {
         db.run_node(type, std::move(params));
-    } catch (const Error& e) {
+    } catch (const E& e) {
         return e;
     }
     throw std::runtime_error("expected the node to fail");
-}
-
-/// The RunError of a node that failed at run time (its partial results included); fails the test
-/// when nothing was thrown or the workflow was refused before the run.
-inline RunError run_failure(BulkDb& db, const std::string& type, boost::json::object params) {
-    try {
-        db.run_node(type, std::move(params));
-    } catch (const RunError& e) {
-        return e;
-    }
-    throw std::runtime_error("expected the node to fail at run time");
 }
 
 } // namespace bulkflow::test

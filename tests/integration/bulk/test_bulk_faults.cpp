@@ -70,7 +70,7 @@ TEST_CASE("a parallel load stopped by a bad record reports exactly what stays co
     db.add_model("Coded", kCoded);
     auto data = coded(20000);
     data[5555].as_object()["code"] = "c10";  // a unique code only the database rejects
-    auto e = run_failure(db, "CodedBulkCreateNode", {{"data", data}, {"batch_size", 500}, {"parallel_batches", 4}, {"retry_delay", 0.01}});
+    auto e = run_error<RunError>(db, "CodedBulkCreateNode", {{"data", data}, {"batch_size", 500}, {"parallel_batches", 4}, {"retry_delay", 0.01}});
     CHECK(e.node() == "op");
     CHECK_THAT(std::string(e.what()), Contains("record 5555") || Contains("record 10"));
     REQUIRE(e.results().contains("op"));
@@ -88,7 +88,7 @@ TEST_CASE("a failed update by records reports the rows its committed batches cha
     db.run_node("CodedBulkCreateNode", {{"data", coded(3000)}, {"batch_size", 1000}});
     boost::json::array changes;
     for (int i = 1; i <= 3000; ++i) changes.push_back({{"id", i}, {"code", i == 2100 ? "x5" : "x" + std::to_string(i)}});
-    auto e = run_failure(db, "CodedBulkUpdateNode", {{"data", changes}, {"batch_size", 500}});
+    auto e = run_error<RunError>(db, "CodedBulkUpdateNode", {{"data", changes}, {"batch_size", 500}});
     CHECK_THAT(std::string(e.what()), Contains("record 2099"));
     REQUIRE(e.results().contains("op"));
     const auto& r = e.results()["op"];
