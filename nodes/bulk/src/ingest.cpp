@@ -278,8 +278,9 @@ void ingest(Context& ctx, Dialect& db, const RecordStream& stream, const JobOpti
     } catch (const Error& e) {
         if (!shared) throw;
         atomic.rollback();
-        // Nothing of the load stays (or, in doubt, nothing is known): no committed counts.
-        if (!opt.dry_run) stats.inserted = stats.updated = stats.skipped = stats.records_processed = stats.batches = 0;
+        // Nothing of the load stays (or, in doubt, nothing is known; a dry run never keeps
+        // anything): no committed counts.
+        stats.inserted = stats.updated = stats.skipped = stats.records_processed = stats.batches = 0;
         if (atomic.state() != TxnState::rolled_back || opt.dry_run) throw;
         throw Error(e.code(), std::string(e.what()) + "; nothing was stored (ensure_atomic: the load's transaction was rolled back)");
     }
