@@ -108,7 +108,9 @@ BatchOutcome write_batch(Context& ctx, Dialect& db, Transaction* atomic, const T
         [&] {
             if (atomic) return txn.state() == TxnState::open;  // the load's transaction survived the batch
             txn.rollback();
-            return txn.state() == TxnState::rolled_back;
+            // Idle: the batch's BEGIN itself failed (a connection lost between batches), so
+            // nothing of it can be stored: safe to retry like a rolled-back batch.
+            return txn.state() == TxnState::rolled_back || txn.state() == TxnState::idle;
         });
     return out;
 }

@@ -176,7 +176,7 @@ TEST_CASE("resumable: two runs of one load at once store it once", "[bulk][resum
             }
         }
     };
-    std::thread a(run), b(run);
+    std::jthread a(run), b(run);
     a.join();
     b.join();
     CHECK(other_error.empty());
@@ -246,7 +246,7 @@ TEST_CASE("a killed database connection is retried to completion with nothing du
     db.run_node("ProductBulkCreateNode", {{"data", products(1)}});  // table exists before the race
     db.exec("TRUNCATE products");
     std::atomic<bool> killed{false};
-    std::thread killer([&] {
+    std::jthread killer([&] {
         // Wait until the load has committed something, then kill the backend that is writing.
         for (int i = 0; i < 2000 && !killed; ++i) {
             if (db.count() > 0) {

@@ -120,7 +120,7 @@ TEST_CASE("ensure_atomic: a deadlock stores all rows or none, and the counts say
     REQUIRE(other.exec("UPDATE products SET stock = 999 WHERE id = 1") == 0);
     std::atomic<unsigned> other_error{1};
     std::atomic<bool> node_waited{false};
-    std::thread locker([&] {
+    std::jthread locker([&] {
         for (int i = 0; i < 3000; ++i) {  // until the node waits for row 1
             node_waited = other.scalar("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'") != "0";
             if (node_waited) break;
@@ -164,7 +164,7 @@ TEST_CASE("a COMMIT lost with its connection is resolved, never stored twice", "
     db.exec("CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON products DEFERRABLE INITIALLY DEFERRED "
             "FOR EACH ROW EXECUTE FUNCTION slow_commit()");
     std::atomic<bool> killed{false};
-    std::thread killer([&] {
+    std::jthread killer([&] {
         for (int i = 0; i < 5000 && !killed; ++i) {
             for (const auto& r : db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                                           "AND pid <> pg_backend_pid() AND state = 'active' AND query = 'COMMIT'")) {
