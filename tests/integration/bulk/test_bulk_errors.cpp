@@ -98,6 +98,18 @@ boost::json::object resumable(boost::json::array data) {
 }
 } // namespace
 
+TEST_CASE("ensure_atomic upsert: a failure in the last batch leaves nothing of the earlier ones", "[bulk][errors][atomic]") {
+    BulkDb db("errors_atomic_upsert");
+    db.add_model("Coded", kCoded);
+    boost::json::array data;
+    for (int i = 1; i <= 300; ++i)
+        data.push_back({{"id", i}, {"code", "c" + std::to_string(i)}, {"name", "n"}, {"price", "1.00"}});
+    data[299].as_object()["code"] = "c1";  // only the database sees this collision
+    auto e = run_error(db, "CodedBulkUpsertNode", {{"data", data}, {"batch_size", 100}, {"ensure_atomic", true}});
+    CHECK_THAT(std::string(e.what()), Contains("record 299"));
+    CHECK(db.count("codeds") == 0);  // all or nothing: the first two batches were rolled back too
+}
+
 TEST_CASE("resumable: a re-run of the same input stores every record exactly once", "[bulk][resume]") {
     BulkDb db("resume");
     db.add_model("Coded", kCoded);
