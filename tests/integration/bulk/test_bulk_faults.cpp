@@ -150,6 +150,57 @@ TEST_CASE("ensure_atomic: a deadlock stores all rows or none, and the counts say
     }
 }
 
+TEST_CASE("ensure_atomic create: a deadlock's whole-transaction rollback is never retried as one batch", "[bulk][fault][mysql]") {
+    // The reported defect: InnoDB rolls back the victim's whole transaction; a retry of only the
+    // failing batch then ran in autocommit, stored that batch alone and reported success.
+    if (test_dialect() != "mysql") {
+        WARN("MariaDB only: InnoDB ends the whole transaction of a deadlock's victim");
+        return;
+    }
+    BulkDb db("deadlock_create");
+    db.run_node("ProductBulkCreateNode", {{"data", boost::json::array{product(1000)}}, {"preserve_ids", true}});
+    db.exec("DELETE FROM products");
+    db.exec("CREATE TABLE ballast (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB");
+    db.exec("INSERT INTO ballast SELECT seq, 0 FROM seq_1_to_20000");
+    boost::json::array data;  // ids 2..401 (4 batches), then id 1, which the other session inserts uncommitted
+    for (int id = 2; id <= 401; ++id) data.push_back(product(id));
+    data.push_back(product(1));
+
+    MysqlSession other;
+    REQUIRE(other.exec("START TRANSACTION") == 0);
+    REQUIRE(other.exec("UPDATE ballast SET v = v + 1") == 0);  // the heavier transaction: InnoDB picks the node
+    REQUIRE(other.exec("INSERT INTO products (id, name, price, category, stock, active) VALUES (1, 'other', 1, 'c', 1, 1)") == 0);
+    const std::string other_id = other.scalar("SELECT CONNECTION_ID()");
+    std::atomic<unsigned> other_error{1};
+    std::atomic<bool> node_waited{false};
+    std::jthread locker([&] {
+        for (int i = 0; i < 3000 && !node_waited; ++i) {  // until the node waits for id 1
+            node_waited = other.scalar("SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' "
+                                       "AND trx_mysql_thread_id <> " + other_id + " AND trx_query LIKE '%products%'") != "0";
+            if (!node_waited) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        other_error = other.exec("SELECT id FROM products WHERE id = 2 FOR UPDATE");  // a cycle: InnoDB ends one
+        other.exec("ROLLBACK");  // id 1 is free again: a blind retry of the last batch would succeed
+    });
+    std::optional<boost::json::object> result;
+    try {
+        result = db.run_node("ProductBulkCreateNode", {{"data", data}, {"batch_size", 100}, {"ensure_atomic", true},
+                                                       {"preserve_ids", true}, {"retry_delay", 0.05}});
+    } catch (const RunError& e) {
+        if (e.results().contains("op")) CHECK(e.results()["op"].at("data").at("success_count").as_int64() == 0);
+    }
+    locker.join();
+    REQUIRE(node_waited);
+    REQUIRE(other_error == 0);  // the node was the victim (else this run proves nothing)
+    const long long stored = db.count();
+    if (result) {
+        CHECK(stored == 401);  // all or nothing: all
+        CHECK(result->at("inserted").as_int64() == 401);
+    } else {
+        CHECK(stored == 0);  // all or nothing: nothing
+    }
+}
+
 TEST_CASE("a COMMIT lost with its connection is resolved, never stored twice", "[bulk][fault][postgres]") {
     if (test_dialect() != "postgres") {
         WARN("PostgreSQL only: a deferred trigger holds the COMMIT open");
