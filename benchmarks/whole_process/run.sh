@@ -132,6 +132,8 @@ for ((r = 1; r <= repeats; r++)); do
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Leave the shared test databases as they were.
+for d in $dialects; do case $d in postgres) pg -c 'DROP TABLE IF EXISTS products' ;; mysql) my -e 'DROP TABLE IF EXISTS products' ;; esac; done
 
 # ------------------------------------------------------------------------------------- the table
 median() { # column expression over a times file
