@@ -18,10 +18,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 namespace bf = bulkflow;
 
@@ -210,7 +213,26 @@ int cmd_nodes(const std::string& type, const std::string& workflow, const std::v
 
 } // namespace
 
+namespace {
+
+/// glibc returns freed memory to the kernel eagerly (buffers above 128 KB are mmapped and
+/// unmapped, the heap top is trimmed), so every batch's buffers were page-faulted in again:
+/// about a fifth of a load's client CPU (docs/performance.md, "Whole process, as users measure
+/// it"). Keep freed memory in the process instead; peak memory is unchanged. A user's own
+/// GLIBC_TUNABLES malloc settings win.
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    if (tunables && std::string_view(tunables).find("glibc.malloc.") != std::string_view::npos) return;
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // the largest glibc accepts on 64-bit
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
+    keep_freed_memory();
     CLI::App app{"bulkflow: workflows that move data into SQL databases at the database's own speed"};
     app.require_subcommand(1);
     RunOptions ro;
