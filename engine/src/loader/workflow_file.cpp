@@ -1,3 +1,5 @@
+#include "yaml_alias_budget.hpp"
+
 #include <bulkflow/error.hpp>
 #include <bulkflow/json_text.hpp>
 #include <bulkflow/validation.hpp>
@@ -102,6 +104,7 @@ std::pair<std::string, std::string> split_endpoint(const std::string& s) {
 
 boost::json::value parse_yaml(std::string_view text, std::string_view origin) {
     try {
+        detail::check_alias_expansion(text, origin);  // before aliases are expanded below
         YAML::Node root = YAML::Load(std::string(text));
         return to_json(root, origin);
     } catch (const YAML::Exception& e) {

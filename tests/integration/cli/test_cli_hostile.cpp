@@ -1,0 +1,52 @@
+// Hostile workflow files (docs/workflow-format.md, "Limits"): refused with one JSON object on
+// stdout and exit 2, quickly and in little memory, never an abort.
+
+#include "cli_runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+using namespace bulkflow::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::filesystem::path kBomb = std::filesystem::path(BULKFLOW_SOURCE_DIR) / "tests/fixtures/hostile/alias_bomb.yaml";
+
+std::string message_of(const boost::json::object& error) { return std::string(error.at("message").as_string()); }
+
+} // namespace
+
+TEST_CASE("an alias bomb is exit 2 with invalid_workflow from validate and run, at once", "[cli][hostile]") {
+    const auto start = std::chrono::steady_clock::now();
+    auto v = run_cli("validate " + shell_quote(kBomb.string()));
+    CHECK(v.exit_code == 2);
+    const auto problem = v.json().at("problems").as_array().at(0).as_object();
+    CHECK(problem.at("kind").as_string() == "invalid_workflow");
+    CHECK_THAT(message_of(problem), Contains("alias_bomb.yaml:") && Contains("1000000"));
+
+    auto r = run_cli("run " + shell_quote(kBomb.string()) + " --database sqlite:///:memory: --progress none");
+    CHECK(r.exit_code == 2);
+    const auto error = r.json().at("error").as_object();
+    CHECK(error.at("kind").as_string() == "invalid_workflow");
+    CHECK_THAT(message_of(error), Contains("alias_bomb.yaml:") && Contains("1000000"));
+    // Both together well under the ~60 s the unbounded expansion took (generous for a loaded host).
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("a workflow with anchors and aliases runs", "[cli][hostile]") {
+    auto dir = temp_dir("hostile-anchors");
+    auto wf = write_file(dir / "wf.yaml", R"(
+inputs: {defaults: &value {n: 2, tags: [a, b]}}
+nodes:
+  - {id: one, type: ConstantNode, params: {value: *value}}
+  - {id: two, type: ConstantNode, params: {value: [*value, *value]}}
+)");
+    auto r = run_cli("run " + shell_quote(wf.string()) + " --database sqlite:///:memory: --progress none");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto results = r.json().at("results");
+    CHECK(results.at("one").at("value").at("n").as_int64() == 2);
+    CHECK(results.at("two").at("value").as_array().at(1).at("tags").as_array().at(1).as_string() == "b");
+}
