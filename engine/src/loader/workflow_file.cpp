@@ -12,7 +12,6 @@
 #include <cstring>
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 namespace bulkflow {
 namespace {
@@ -98,6 +97,30 @@ std::pair<std::string, std::string> split_endpoint(const std::string& s) {
     auto dot = s.find('.');
     if (dot == std::string::npos) return {s, ""};
     return {s.substr(0, dot), s.substr(dot + 1)};
+}
+
+[[noreturn]] void too_large(const std::filesystem::path& path) {
+    invalid(path.string() + ": the file is larger than " + std::to_string(kMaxWorkflowFileBytes >> 20) +
+            " MiB, the limit for workflow files");
+}
+
+// The whole file, refused before parsing when over kMaxWorkflowFileBytes. The size is checked
+// up front for regular files and while reading for anything else (a pipe, /dev/stdin).
+std::string read_bounded(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) invalid("cannot read workflow '" + path.string() + "': it is a directory");
+    if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > kMaxWorkflowFileBytes)
+        too_large(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) invalid("cannot read workflow '" + path.string() + "': " + std::strerror(errno));
+    std::string text;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxWorkflowFileBytes) too_large(path);
+    }
+    if (in.bad()) invalid("cannot read workflow '" + path.string() + "': read error");
+    return text;
 }
 
 } // namespace
@@ -218,11 +241,7 @@ WorkflowBuilder workflow_from_json(const boost::json::value& doc, std::string_vi
 }
 
 WorkflowBuilder load_workflow_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) invalid("cannot read workflow '" + path.string() + "': " + std::strerror(errno));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    const std::string text = read_bounded(path);
     const std::string origin = path.string();
     boost::json::value doc;
     if (path.extension() == ".json") {

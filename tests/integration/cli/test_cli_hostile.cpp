@@ -50,3 +50,15 @@ nodes:
     CHECK(results.at("one").at("value").at("n").as_int64() == 2);
     CHECK(results.at("two").at("value").as_array().at(1).at("tags").as_array().at(1).as_string() == "b");
 }
+
+TEST_CASE("a workflow file over 64 MiB is exit 2 naming the limit", "[cli][hostile]") {
+    auto dir = temp_dir("hostile-size");
+    auto wf = write_file(dir / "big.yaml", "nodes: []\n");
+    std::filesystem::resize_file(wf, (std::uintmax_t{64} << 20) + 1);
+    auto r = run_cli("run " + shell_quote(wf.string()) + " --database sqlite:///:memory: --progress none");
+    CHECK(r.exit_code == 2);
+    const auto error = r.json().at("error").as_object();
+    CHECK(error.at("kind").as_string() == "invalid_workflow");
+    CHECK_THAT(message_of(error), Contains("big.yaml") && Contains("64 MiB"));
+    std::filesystem::remove(wf);
+}

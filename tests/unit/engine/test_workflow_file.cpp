@@ -143,3 +143,18 @@ TEST_CASE("a workflow with a few anchors and aliases keeps working", "[yaml][lim
     many += "]\n";
     CHECK(parse_yaml(many, "many.yaml").at("m").as_array().size() == 1000);
 }
+
+TEST_CASE("a workflow file over 64 MiB is refused before parsing", "[yaml][limits]") {
+    auto p = write_temp("huge.yaml", "nodes: []\n");
+    std::filesystem::resize_file(p, kMaxWorkflowFileBytes + 1);  // sparse: no 64 MiB written
+    try {
+        (void)load_workflow_file(p);
+        FAIL("the oversized file was accepted");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::invalid_workflow);
+        CHECK_THAT(e.what(), Contains("huge.yaml") && Contains("64 MiB"));
+    }
+    std::filesystem::resize_file(p, kMaxWorkflowFileBytes);  // at the limit: parsed (and malformed)
+    CHECK_THROWS_WITH(load_workflow_file(p), !Contains("64 MiB"));
+    std::filesystem::remove(p);
+}
