@@ -62,3 +62,31 @@ TEST_CASE("a workflow file over 64 MiB is exit 2 naming the limit", "[cli][hosti
     CHECK_THAT(message_of(error), Contains("big.yaml") && Contains("64 MiB"));
     std::filesystem::remove(wf);
 }
+
+TEST_CASE("whatever a plugin's check() or run() throws ends in the result JSON, never an abort", "[cli][hostile]") {
+    auto dir = temp_dir("hostile-throw");
+    const std::string plugins = " --plugin-dir " + shell_quote(std::string(BULKFLOW_BINARY_DIR) + "/test-plugins");
+    struct Case {
+        std::string where, how, kind;
+        int exit_code;
+    };
+    const std::vector<Case> cases{
+        {"check", "std", "invalid_parameter", 2}, {"check", "bad_alloc", "resource_exhausted", 2},
+        {"check", "other", "invalid_parameter", 2}, {"run", "std", "internal", 1},
+        {"run", "bad_alloc", "resource_exhausted", 1}, {"run", "other", "internal", 1},
+    };
+    for (const auto& c : cases) {
+        INFO(c.where << " throws " << c.how);
+        auto wf = write_file(dir / "wf.yaml", "plugins: [throwing_check]\nnodes:\n  - {id: t, type: ThrowingNode, params: {" +
+                                                  c.where + ": " + c.how + "}}\n");
+        auto r = run_cli("run " + shell_quote(wf.string()) + " --database sqlite:///:memory: --progress none" + plugins);
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == c.exit_code);
+        const auto error = r.json().at("error").as_object();
+        CHECK(error.at("kind").as_string() == c.kind);
+        if (c.where == "run") CHECK(error.at("node").as_string() == "t");
+        auto v = run_cli("validate " + shell_quote(wf.string()) + plugins);
+        CHECK(v.exit_code == (c.where == "check" ? 2 : 0));
+        CHECK(v.json().contains("valid"));
+    }
+}
