@@ -1,4 +1,5 @@
-#include "yaml_alias_budget.hpp"
+#include "loader/yaml_alias_budget.hpp"
+#include "model/model_detail.hpp"
 
 #include <bulkflow/error.hpp>
 #include <bulkflow/json_text.hpp>
@@ -40,10 +41,20 @@ std::string at(std::string_view origin, const YAML::Mark& m) {
     return std::string(origin) + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
+// A scalar's text, refused unless valid UTF-8 (YAML text is Unicode; the result JSON must stay
+// valid, and names and messages repeat this text).
+const std::string& text_of(const YAML::Node& n, std::string_view origin) {
+    const std::string& s = n.Scalar();
+    std::size_t points = 0;
+    if (model_detail::utf8_invalid_at(s, &points) != std::string_view::npos)
+        invalid(at(origin, n.Mark()) + ": text that is not valid UTF-8");
+    return s;
+}
+
 // YAML 1.2 core schema for plain scalars; quoted scalars are always strings. Numbers are kept
 // exact as JSON numbers from a file are (number_from_text; docs/workflow-format.md, "Numbers").
-boost::json::value scalar(const YAML::Node& n) {
-    const std::string& s = n.Scalar();
+boost::json::value scalar(const YAML::Node& n, std::string_view origin) {
+    const std::string& s = text_of(n, origin);
     if (n.Tag() == "!") return boost::json::value(s);
     static const std::regex int_re(R"([-+]?[0-9]+)");
     static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
@@ -60,7 +71,7 @@ boost::json::value to_json(const YAML::Node& n, std::string_view origin) {
     switch (n.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: return scalar(n);
+    case YAML::NodeType::Scalar: return scalar(n, origin);
     case YAML::NodeType::Sequence: {
         boost::json::array a;
         for (const auto& e : n) a.push_back(to_json(e, origin));
@@ -70,7 +81,7 @@ boost::json::value to_json(const YAML::Node& n, std::string_view origin) {
         boost::json::object o;
         for (const auto& kv : n) {
             if (!kv.first.IsScalar()) invalid(at(origin, kv.first.Mark()) + ": mapping keys must be plain text");
-            const std::string key = kv.first.Scalar();
+            const std::string key = text_of(kv.first, origin);
             if (o.contains(key)) invalid(at(origin, kv.first.Mark()) + ": duplicate key '" + key + "'");
             o[key] = to_json(kv.second, origin);
         }

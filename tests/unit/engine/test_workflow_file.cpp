@@ -158,3 +158,9 @@ TEST_CASE("a workflow file over 64 MiB is refused before parsing", "[yaml][limit
     CHECK_THROWS_WITH(load_workflow_file(p), !Contains("64 MiB"));
     std::filesystem::remove(p);
 }
+
+TEST_CASE("YAML text that is not valid UTF-8 is refused naming the place", "[yaml][limits]") {
+    CHECK_THROWS_WITH(parse_yaml("a: caf\xC3\n", "latin.yaml"), Contains("latin.yaml:1:4") && Contains("UTF-8"));
+    CHECK_THROWS_WITH(parse_yaml("k\xFF: 1\n", "latin.yaml"), Contains("latin.yaml:1:1") && Contains("UTF-8"));
+    CHECK(parse_yaml("a: caf\xC3\xA9\n", "ok.yaml").at("a").as_string() == "caf\xC3\xA9");
+}
