@@ -2,6 +2,7 @@
 // stdout and exit 2, quickly and in little memory, never an abort.
 
 #include "cli_runner.hpp"
+#include "workflow_mutations.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -88,5 +89,24 @@ TEST_CASE("whatever a plugin's check() or run() throws ends in the result JSON, 
         auto v = run_cli("validate " + shell_quote(wf.string()) + plugins);
         CHECK(v.exit_code == (c.where == "check" ? 2 : 0));
         CHECK(v.json().contains("valid"));
+    }
+}
+
+TEST_CASE("mutated workflows through the binary: one JSON object and exit 0 or 2, never a signal", "[cli][hostile][fuzz]") {
+    // A few hundred cases (processes are slow); unit_engine's fuzz test runs thousands in-process.
+    auto dir = temp_dir("hostile-fuzz");
+    const auto seeds = mutation_seeds(BULKFLOW_SOURCE_DIR);
+    std::mt19937 rng(16);
+    for (int i = 0; i < 600; ++i) {
+        const std::string text = mutate(seeds[static_cast<std::size_t>(i) % seeds.size()], rng);
+        auto wf = write_file(dir / "wf.yaml", text);
+        auto r = run_cli("validate " + shell_quote(wf.string()));
+        INFO("case " << i << "\n" << text << "\nstdout: " << r.out << "\nstderr: " << r.err);
+        REQUIRE((r.exit_code == 0 || r.exit_code == 2));
+        boost::system::error_code ec;
+        const auto v = boost::json::parse(r.out, ec);  // exactly one JSON value, nothing after it
+        REQUIRE(!ec);
+        REQUIRE(v.is_object());
+        CHECK(v.as_object().at("valid").as_bool() == (r.exit_code == 0));
     }
 }
