@@ -22,8 +22,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <new>
 #include <string_view>
 
 namespace bf = bulkflow;
@@ -101,6 +104,22 @@ bf::RuntimeOptions runtime_options(const RunOptions& o) {
     return opts;
 }
 
+// The exception being handled, when it is not a bulkflow::Error (docs/getting-started.md, "Exit
+// status"): out of memory is resource_exhausted, anything else (of any type) internal.
+bf::Error current_error() {
+    try {
+        throw;
+    } catch (const bf::Error& e) {
+        return e;
+    } catch (const std::bad_alloc&) {
+        return bf::Error(bf::ErrorCode::resource_exhausted, "out of memory (std::bad_alloc)");
+    } catch (const std::exception& e) {
+        return bf::Error(bf::ErrorCode::internal, e.what());
+    } catch (...) {
+        return bf::Error(bf::ErrorCode::internal, "a non-standard exception");
+    }
+}
+
 boost::json::object error_json(const bf::Error& e) {
     return {{"node", e.node().empty() ? boost::json::value(nullptr) : boost::json::value(e.node())},
             {"kind", e.kind()},
@@ -144,9 +163,13 @@ int cmd_run(const RunOptions& o) {
         }
     }
     auto finish = [&](int rc) { return emit(o, result) ? rc : std::max(rc, kExitFailed); };
+    std::atomic<bool> started{false};  // a node started: an unexpected error is exit 1, not 2
     try {
         auto opts = runtime_options(o);
-        opts.on_progress = [&display](const bf::ProgressEvent& e) { display.on_event(e); };
+        opts.on_progress = [&display, &started](const bf::ProgressEvent& e) {
+            if (e.kind == bf::ProgressEvent::Kind::node_started) started = true;
+            display.on_event(e);
+        };
         auto wf = load(o.workflow, o.sets);
         bf::LocalRuntime runtime(bf::Database{o.database}, std::move(opts));
         auto [results, run_id] = runtime.execute(wf);
@@ -164,11 +187,12 @@ int cmd_run(const RunOptions& o) {
         result["run_id"] = fresh_run_id();
         result["error"] = error_json(e);
         return finish(bf::is_input_error(e.code()) ? kExitInvalid : kExitFailed);
-    } catch (const std::exception& e) {
-        spdlog::error("{}", e.what());
+    } catch (...) {
+        const bf::Error e = current_error();
+        spdlog::error("{}", bf::redact_passwords(e.what()));
         result["run_id"] = fresh_run_id();
-        result["error"] = error_json(bf::Error(bf::ErrorCode::internal, e.what()));
-        return finish(kExitFailed);
+        result["error"] = error_json(e);
+        return finish(started ? kExitFailed : kExitInvalid);
     }
 }
 
@@ -185,8 +209,8 @@ int cmd_validate(const RunOptions& o) {
     } catch (const bf::ValidationError& e) {
         for (const auto& p : e.problems())
             problems.push_back({{"node", p.node}, {"kind", bf::to_string(p.code)}, {"message", bf::redact_passwords(p.message)}});
-    } catch (const bf::Error& e) {
-        problems.push_back(error_json(e));
+    } catch (...) {
+        problems.push_back(error_json(current_error()));
     }
     for (const auto& p : problems) std::cerr << p.at("message").as_string().c_str() << "\n";
     std::cout << boost::json::serialize(boost::json::object{{"valid", false}, {"problems", problems}}) << std::endl;
@@ -205,8 +229,8 @@ int cmd_nodes(const std::string& type, const std::string& workflow, const std::v
             models = wf.models;
         }
         return bf::cli::print_nodes(std::cout, runtime.registry(), models, type) ? kExitOk : kExitInvalid;
-    } catch (const bf::Error& e) {
-        std::cerr << bf::redact_passwords(e.what()) << "\n";
+    } catch (...) {
+        std::cerr << bf::redact_passwords(current_error().what()) << "\n";
         return kExitInvalid;
     }
 }
@@ -231,8 +255,7 @@ void keep_freed_memory() {
 
 } // namespace
 
-int main(int argc, char** argv) {
-    keep_freed_memory();
+static int cli_main(int argc, char** argv) {
     CLI::App app{"bulkflow: workflows that move data into SQL databases at the database's own speed"};
     app.require_subcommand(1);
     RunOptions ro;
@@ -283,4 +306,20 @@ int main(int argc, char** argv) {
         return kExitOk;
     }
     return kExitInvalid;
+}
+
+// No abort, ever: whatever escapes the commands' own handlers (say, memory running out while the
+// result is built) still ends in one JSON object, written without allocating.
+int main(int argc, char** argv) {
+    keep_freed_memory();
+    try {
+        return cli_main(argc, argv);
+    } catch (const std::bad_alloc&) {
+        std::fputs(R"j({"run_id":null,"status":"failed","results":{},"error":{"node":null,"kind":"resource_exhausted",)j"
+                   R"j("message":"out of memory (std::bad_alloc)"}})j" "\n", stdout);
+    } catch (...) {
+        std::fputs(R"j({"run_id":null,"status":"failed","results":{},"error":{"node":null,"kind":"internal",)j"
+                   R"j("message":"an unexpected exception reached the top level"}})j" "\n", stdout);
+    }
+    return kExitFailed;
 }

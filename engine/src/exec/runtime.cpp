@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <new>
 
 namespace bulkflow {
 namespace {
@@ -187,8 +188,12 @@ ExecutionResult LocalRuntime::execute(const Workflow& wf) {
             out.value = e.result();
         } catch (const Error& e) {
             failure = e.in_node(n->id);
+        } catch (const std::bad_alloc&) {
+            failure = Error(ErrorCode::resource_exhausted, "out of memory (std::bad_alloc)", n->id);
         } catch (const std::exception& e) {
             failure = Error(ErrorCode::internal, e.what(), n->id);
+        } catch (...) {  // a plugin may throw anything; it must not escape the task
+            failure = Error(ErrorCode::internal, "the node threw a non-standard exception", n->id);
         }
         if (opts.on_progress) {
             ProgressEvent e{ProgressEvent::Kind::node_finished, n->id, 0, std::nullopt, 0, ctx.elapsed(), !failure};

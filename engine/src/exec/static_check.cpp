@@ -4,6 +4,8 @@
 
 #include <bulkflow/model.hpp>
 
+#include <new>
+
 namespace bulkflow::detail {
 namespace {
 
@@ -80,9 +82,13 @@ void check_node(const NodeRegistry& registry, const Workflow& wf, const NodeDecl
         factory->check(known);
     } catch (const Error& e) {
         problems.add(e.code(), n.id, node_prefix(n) + e.what());
+    } catch (const std::bad_alloc&) {
+        throw;  // not the parameters' fault: the caller reports resource_exhausted
     } catch (const std::exception& e) {
         // A plugin may throw anything; it is still a fault found before the run.
         problems.add(ErrorCode::invalid_parameter, n.id, node_prefix(n) + e.what());
+    } catch (...) {
+        problems.add(ErrorCode::invalid_parameter, n.id, node_prefix(n) + "check() threw a non-standard exception");
     }
 }
 

@@ -93,6 +93,8 @@ void PluginLoader::load(const std::string& name_or_path, NodeRegistry& registry)
         info->register_all(staged);
     } catch (const std::exception& e) {
         throw Error(ErrorCode::plugin_init, where + ": registration failed: " + e.what());
+    } catch (...) {
+        throw Error(ErrorCode::plugin_init, where + ": registration failed: a non-standard exception");
     }
     // All-or-nothing: check every name before adding any.
     const std::string origin = "plugin '" + std::string(info->name ? info->name : name_or_path) + "'";

@@ -1,3 +1,6 @@
+#include "loader/yaml_alias_budget.hpp"
+#include "model/model_detail.hpp"
+
 #include <bulkflow/error.hpp>
 #include <bulkflow/json_text.hpp>
 #include <bulkflow/validation.hpp>
@@ -10,7 +13,6 @@
 #include <cstring>
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 namespace bulkflow {
 namespace {
@@ -39,10 +41,20 @@ std::string at(std::string_view origin, const YAML::Mark& m) {
     return std::string(origin) + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
 
+// A scalar's text, refused unless valid UTF-8 (YAML text is Unicode; the result JSON must stay
+// valid, and names and messages repeat this text).
+const std::string& text_of(const YAML::Node& n, std::string_view origin) {
+    const std::string& s = n.Scalar();
+    std::size_t points = 0;
+    if (model_detail::utf8_invalid_at(s, &points) != std::string_view::npos)
+        invalid(at(origin, n.Mark()) + ": text that is not valid UTF-8");
+    return s;
+}
+
 // YAML 1.2 core schema for plain scalars; quoted scalars are always strings. Numbers are kept
 // exact as JSON numbers from a file are (number_from_text; docs/workflow-format.md, "Numbers").
-boost::json::value scalar(const YAML::Node& n) {
-    const std::string& s = n.Scalar();
+boost::json::value scalar(const YAML::Node& n, std::string_view origin) {
+    const std::string& s = text_of(n, origin);
     if (n.Tag() == "!") return boost::json::value(s);
     static const std::regex int_re(R"([-+]?[0-9]+)");
     static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
@@ -59,7 +71,7 @@ boost::json::value to_json(const YAML::Node& n, std::string_view origin) {
     switch (n.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null: return nullptr;
-    case YAML::NodeType::Scalar: return scalar(n);
+    case YAML::NodeType::Scalar: return scalar(n, origin);
     case YAML::NodeType::Sequence: {
         boost::json::array a;
         for (const auto& e : n) a.push_back(to_json(e, origin));
@@ -69,7 +81,7 @@ boost::json::value to_json(const YAML::Node& n, std::string_view origin) {
         boost::json::object o;
         for (const auto& kv : n) {
             if (!kv.first.IsScalar()) invalid(at(origin, kv.first.Mark()) + ": mapping keys must be plain text");
-            const std::string key = kv.first.Scalar();
+            const std::string key = text_of(kv.first, origin);
             if (o.contains(key)) invalid(at(origin, kv.first.Mark()) + ": duplicate key '" + key + "'");
             o[key] = to_json(kv.second, origin);
         }
@@ -98,10 +110,35 @@ std::pair<std::string, std::string> split_endpoint(const std::string& s) {
     return {s.substr(0, dot), s.substr(dot + 1)};
 }
 
+[[noreturn]] void too_large(const std::filesystem::path& path) {
+    invalid(path.string() + ": the file is larger than " + std::to_string(kMaxWorkflowFileBytes >> 20) +
+            " MiB, the limit for workflow files");
+}
+
+// The whole file, refused before parsing when over kMaxWorkflowFileBytes. The size is checked
+// up front for regular files and while reading for anything else (a pipe, /dev/stdin).
+std::string read_bounded(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) invalid("cannot read workflow '" + path.string() + "': it is a directory");
+    if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > kMaxWorkflowFileBytes)
+        too_large(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) invalid("cannot read workflow '" + path.string() + "': " + std::strerror(errno));
+    std::string text;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxWorkflowFileBytes) too_large(path);
+    }
+    if (in.bad()) invalid("cannot read workflow '" + path.string() + "': read error");
+    return text;
+}
+
 } // namespace
 
 boost::json::value parse_yaml(std::string_view text, std::string_view origin) {
     try {
+        detail::check_alias_expansion(text, origin);  // before aliases are expanded below
         YAML::Node root = YAML::Load(std::string(text));
         return to_json(root, origin);
     } catch (const YAML::Exception& e) {
@@ -215,11 +252,7 @@ WorkflowBuilder workflow_from_json(const boost::json::value& doc, std::string_vi
 }
 
 WorkflowBuilder load_workflow_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) invalid("cannot read workflow '" + path.string() + "': " + std::strerror(errno));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    const std::string text = read_bounded(path);
     const std::string origin = path.string();
     boost::json::value doc;
     if (path.extension() == ".json") {

@@ -32,7 +32,8 @@ using detail::data_error;
 /// costs no allocation once the buffers have grown to the largest record.
 class CsvParser {
 public:
-    CsvParser(const std::string& path, char delimiter) : path_(path), in_(path), delim_(delimiter) {
+    CsvParser(const std::string& path, char delimiter, std::size_t max_record_bytes)
+        : path_(path), in_(path), delim_(delimiter), max_bytes_(max_record_bytes) {
         special_.fill(false);
         special_[static_cast<unsigned char>(delimiter)] = true;
         special_[static_cast<unsigned char>('"')] = true;
@@ -65,7 +66,13 @@ private:
         ++line_;
         if (c == '\r' && in_.available() && in_.peek() == '\n') ++in_.pos;
     }
+    // Bytes buffered for the record: cell bytes plus one per field end, so a line of only
+    // delimiters is bounded too.
+    void check_size() const {
+        if (data_.size() + ends_.size() > max_bytes_) throw detail::record_too_long(path_, record_line_, max_bytes_);
+    }
     void end_field() {
+        check_size();
         ends_.push_back(data_.size());
         quoted_.push_back(field_quoted_);
         field_quoted_ = 0;
@@ -77,6 +84,7 @@ private:
     const std::string& path_;
     detail::ChunkReader in_;
     char delim_;
+    std::size_t max_bytes_;
     std::array<bool, 256> special_{};
     std::string data_;
     std::vector<std::size_t> ends_;
@@ -125,6 +133,7 @@ bool CsvParser::next() {
             const char* p = b;
             while (p < e && !special_[static_cast<unsigned char>(*p)]) ++p;
             data_.append(b, p);
+            check_size();
             in_.pos = static_cast<std::size_t>(p - buf);
             if (p == e) continue; // the field goes on in the next chunk
             const char c = *p;
@@ -146,6 +155,7 @@ bool CsvParser::next() {
             const char* stop = q ? q : e;
             line_ += static_cast<std::size_t>(std::count(b, stop, '\n'));
             data_.append(b, stop);
+            check_size();
             in_.pos = static_cast<std::size_t>(stop - buf) + (q ? 1 : 0);
             if (q) st = State::after_quote;
             continue;
@@ -228,7 +238,7 @@ class CsvCursor final : public RecordCursor {
 public:
     CsvCursor(std::shared_ptr<const CsvOptions> options, const CsvStream* owner)
         : options_(std::move(options)), owner_(owner),
-          parser_(options_->path, options_->delimiter), layout_(read_layout(parser_, *options_)),
+          parser_(options_->path, options_->delimiter, options_->max_record_bytes), layout_(read_layout(parser_, *options_)),
           pending_(layout_.pending_record) {}
 
     const std::vector<std::string>& names() const noexcept { return layout_.names; }

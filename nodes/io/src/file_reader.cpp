@@ -63,6 +63,11 @@ Error data_error(const std::string& path, std::size_t line, std::string_view mes
     return Error(ErrorCode::invalid_data, m);
 }
 
+Error record_too_long(const std::string& path, std::size_t line, std::size_t limit) {
+    return data_error(path, line, "the record starting here is longer than max_record_bytes (" + std::to_string(limit) +
+                                      " bytes); raise the parameter if the file is trusted");
+}
+
 std::size_t invalid_utf8_at(std::string_view s) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();

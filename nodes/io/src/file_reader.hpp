@@ -52,6 +52,9 @@ private:
 /// Error(invalid_data, "PATH:LINE: MESSAGE").
 [[nodiscard]] Error data_error(const std::string& path, std::size_t line, std::string_view message);
 
+/// data_error for a record over the reader's `max_record_bytes` parameter.
+[[nodiscard]] Error record_too_long(const std::string& path, std::size_t line, std::size_t limit);
+
 /// Index of the first byte of `s` that starts an invalid UTF-8 sequence, or npos.
 [[nodiscard]] std::size_t invalid_utf8_at(std::string_view s) noexcept;
 

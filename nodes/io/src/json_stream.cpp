@@ -161,8 +161,12 @@ private:
             if (!nl) {
                 line_buf_.append(b, avail);
                 in_.pos = in_.end();
+                if (line_buf_.size() > options_->max_record_bytes)
+                    throw detail::record_too_long(options_->path, line_, options_->max_record_bytes);
                 continue;
             }
+            if (line_buf_.size() + static_cast<std::size_t>(nl - b) > options_->max_record_bytes)
+                throw detail::record_too_long(options_->path, line_, options_->max_record_bytes);
             in_.pos = static_cast<std::size_t>(nl - buf) + 1;
             if (line_buf_.empty()) {
                 text = std::string_view(b, static_cast<std::size_t>(nl - b));
@@ -275,6 +279,8 @@ private:
                 }
             }
             elem_.append(b, p);
+            if (elem_.size() > options_->max_record_bytes)
+                throw detail::record_too_long(options_->path, elem_line_, options_->max_record_bytes);
             in_.pos = static_cast<std::size_t>(p - buf);
             if (stop) return;
         }

@@ -75,6 +75,18 @@ NodeSpec constant_spec() {
 // ---------------------------------------------------------------------------------------------
 // CSVReaderNode
 
+std::size_t max_record_bytes(const Params& params) {
+    return static_cast<std::size_t>(params.get_int("max_record_bytes", std::int64_t{64} << 20));
+}
+
+ParamSpec max_record_bytes_spec() {
+    ParamSpec p{"max_record_bytes", ParamType::integer, false, json::value(std::int64_t{64} << 20),
+                "Longest record in bytes (64 MiB by default); a longer one fails the node, naming "
+                "the file and line, before more of it is read into memory."};
+    p.minimum = 1;
+    return p;
+}
+
 CsvOptions csv_options(const Params& params) {
     CsvOptions o;
     o.path = params.get_string("path");
@@ -86,6 +98,7 @@ CsvOptions csv_options(const Params& params) {
         if (o.columns->empty()) Params::fail("columns", "must name at least one column");
     }
     if (const auto* n = params.json("null_values")) o.null_values = string_list(*n, "null_values");
+    o.max_record_bytes = max_record_bytes(params);
     return o;
 }
 
@@ -135,6 +148,7 @@ NodeSpec csv_spec() {
             ParamSpec{"null_values", ParamType::array, false, json::value(json::array{}),
                       "Cell values read as null, e.g. [\"\", \"NULL\"]; an empty cell is an empty "
                       "string unless \"\" is listed."},
+            max_record_bytes_spec(),
         },
         {"records (stream)", "path", "columns"}};
 }
@@ -154,6 +168,7 @@ public:
         o.path = params.get_string("path");
         if (o.path.empty()) Params::fail("path", "is required (the JSON file to read)");
         o.format = parse_json_format(params.get_string("format", "auto"));
+        o.max_record_bytes = max_record_bytes(params);
         auto stream = std::make_shared<JsonStream>(std::move(o));
         // Opens the file now: an unreadable file fails this node, not its consumer.
         const JsonFormat format = stream->detect_format();
@@ -176,6 +191,7 @@ NodeSpec json_spec() {
             ParamSpec{"format", ParamType::string, false, json::value("auto"),
                       "\"array\" (one JSON array of objects), \"lines\" (one object per line) or "
                       "\"auto\" (array if the file starts with '[')."},
+            max_record_bytes_spec(),
         },
         {"records (stream)", "path", "format"}};
 }

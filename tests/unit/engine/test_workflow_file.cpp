@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 using namespace bulkflow;
 using Catch::Matchers::Contains;
@@ -107,4 +108,59 @@ TEST_CASE("an unreadable workflow file is an invalid_workflow error", "[yaml]") 
         CHECK(e.code() == ErrorCode::invalid_workflow);
         CHECK_THAT(std::string(e.what()), Contains("cannot read workflow"));
     }
+}
+
+TEST_CASE("aliases that expand beyond the limit are refused before expansion", "[yaml][limits]") {
+    try {
+        std::ifstream in(std::string(BULKFLOW_SOURCE_DIR) + "/tests/fixtures/hostile/alias_bomb.yaml");
+        std::stringstream text;
+        text << in.rdbuf();
+        REQUIRE(text.str().size() < 1024);
+        (void)parse_yaml(text.str(), "bomb.yaml");
+        FAIL("the alias bomb was accepted");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::invalid_workflow);
+        CHECK_THAT(e.what(), Contains("bomb.yaml:") && Contains("1000000"));
+    }
+}
+
+TEST_CASE("an alias inside the node it refers to is refused, not followed forever", "[yaml][limits]") {
+    CHECK_THROWS_WITH(parse_yaml("a: &a [1, *a]\n", "cycle.yaml"), Contains("cycle.yaml:1:") && Contains("cycle"));
+    CHECK_THROWS_WITH(parse_yaml("a: &a {b: {c: *a}}\n", "cycle.yaml"), Contains("cycle"));
+}
+
+TEST_CASE("a workflow with a few anchors and aliases keeps working", "[yaml][limits]") {
+    auto v = parse_yaml("defaults: &d {batch_size: 500, tags: [a, b]}\nx: *d\ny: [*d, *d]\nz: &s hi\nw: *s\n", "ok.yaml");
+    const auto& o = v.as_object();
+    CHECK(o.at("x").at("batch_size").as_int64() == 500);
+    CHECK(o.at("y").as_array().at(1).at("tags").as_array().at(1).as_string() == "b");
+    CHECK(o.at("w").as_string() == "hi");
+    // Many small expansions stay under the limit: 1,000 aliases of a 100-node list.
+    std::string many = "l: &l [0";
+    for (int i = 1; i < 99; ++i) many += ", " + std::to_string(i);
+    many += "]\nm: [*l";
+    for (int i = 1; i < 1000; ++i) many += ", *l";
+    many += "]\n";
+    CHECK(parse_yaml(many, "many.yaml").at("m").as_array().size() == 1000);
+}
+
+TEST_CASE("a workflow file over 64 MiB is refused before parsing", "[yaml][limits]") {
+    auto p = write_temp("huge.yaml", "nodes: []\n");
+    std::filesystem::resize_file(p, kMaxWorkflowFileBytes + 1);  // sparse: no 64 MiB written
+    try {
+        (void)load_workflow_file(p);
+        FAIL("the oversized file was accepted");
+    } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::invalid_workflow);
+        CHECK_THAT(e.what(), Contains("huge.yaml") && Contains("64 MiB"));
+    }
+    std::filesystem::resize_file(p, kMaxWorkflowFileBytes);  // at the limit: parsed (and malformed)
+    CHECK_THROWS_WITH(load_workflow_file(p), !Contains("64 MiB"));
+    std::filesystem::remove(p);
+}
+
+TEST_CASE("YAML text that is not valid UTF-8 is refused naming the place", "[yaml][limits]") {
+    CHECK_THROWS_WITH(parse_yaml("a: caf\xC3\n", "latin.yaml"), Contains("latin.yaml:1:4") && Contains("UTF-8"));
+    CHECK_THROWS_WITH(parse_yaml("k\xFF: 1\n", "latin.yaml"), Contains("latin.yaml:1:1") && Contains("UTF-8"));
+    CHECK(parse_yaml("a: caf\xC3\xA9\n", "ok.yaml").at("a").as_string() == "caf\xC3\xA9");
 }

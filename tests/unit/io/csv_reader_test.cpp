@@ -548,3 +548,18 @@ TEST_CASE("csv: an empty unquoted cell is marked, a quoted \"\" is not", "[csv][
     b.set(2, 1, "y");
     CHECK_FALSE(b.is_empty_unquoted(2, 1));  // replaced
 }
+
+TEST_CASE("csv: a record longer than max_record_bytes fails naming file, line and parameter", "[csv][limits]") {
+    TempDir dir;
+    const std::string ok = "a,b\nshort,row\n";
+    CHECK(csv_records(dir, ok, obj({{"max_record_bytes", 20}})).size() == 1);
+    for (const std::string& long_record : {std::string(5000, 'x') + ",y\n",        // unquoted
+                                           "\"" + std::string(5000, 'x') + "\n\",y\n",  // quoted, spans lines
+                                           std::string(5000, ',') + "\n"}) {             // only delimiters
+        auto e = csv_error(dir, ok + long_record + "last,row\n", obj({{"max_record_bytes", 100}}));
+        CHECK(e.code() == ErrorCode::invalid_data);
+        CHECK_THAT(e.what(), Catch::Contains("data.csv:3") && Catch::Contains("max_record_bytes (100 bytes)"));
+    }
+    // the default (64 MiB) takes a 5,000-byte record
+    CHECK(csv_records(dir, ok + std::string(5000, 'x') + ",y\n").size() == 2);
+}

@@ -55,7 +55,7 @@ TEST_CASE("io: register_io_nodes registers the five node types", "[io]") {
 TEST_CASE("io: CSVReaderNode spec", "[io]") {
     const auto f = bulkflow::io::csv_reader_node_factory();
     const auto& s = f->spec();
-    REQUIRE(s.params.size() == 5);
+    REQUIRE(s.params.size() == 6);
     const auto* path = s.find("path");
     REQUIRE(path);
     CHECK(path->required);
@@ -76,6 +76,9 @@ TEST_CASE("io: CSVReaderNode spec", "[io]") {
     REQUIRE(nulls);
     CHECK(nulls->type == ParamType::array);
     CHECK(nulls->default_value == json::value(json::array{}));
+    const auto* max_bytes = s.find("max_record_bytes");
+    REQUIRE(max_bytes);
+    CHECK(max_bytes->default_value == json::value(std::int64_t{64} << 20));
     CHECK(s.outputs.at(0) == "records (stream)");
     // static checks
     CHECK_NOTHROW(f->check({{"path", "a.csv"}, {"columns", json::array{"a", "b"}}, {"null_values", json::array{""}}}));
@@ -87,11 +90,12 @@ TEST_CASE("io: CSVReaderNode spec", "[io]") {
 TEST_CASE("io: JSONReaderNode spec", "[io]") {
     const auto f = bulkflow::io::json_reader_node_factory();
     const auto& s = f->spec();
-    REQUIRE(s.params.size() == 2);
+    REQUIRE(s.params.size() == 3);
     REQUIRE(s.find("path"));
     CHECK(s.find("path")->required);
     REQUIRE(s.find("format"));
     CHECK(s.find("format")->default_value == json::value("auto"));
+    REQUIRE(s.find("max_record_bytes"));
     CHECK(s.find("delimiter") == nullptr);
 }
 

@@ -392,3 +392,14 @@ TEST_CASE("json: the cursor reads lazily, not the whole file at open", "[json][l
     CHECK(total == 50001);
     CHECK(last == "appended");
 }
+
+TEST_CASE("json: a line or element longer than max_record_bytes fails naming file, line and parameter", "[json][limits]") {
+    TempDir dir;
+    const std::string big = "{\"a\": \"" + std::string(200000, 'x') + "\"}";
+    auto lines = json_error(dir, "{\"a\": 1}\n" + big + "\n{\"a\": 2}\n", json::object{{"format", "lines"}, {"max_record_bytes", 1000}});
+    CHECK(lines.code() == ErrorCode::invalid_data);
+    CHECK_THAT(lines.what(), Catch::Contains(":2") && Catch::Contains("max_record_bytes (1000 bytes)"));
+    auto array = json_error(dir, "[{\"a\": 1},\n" + big + "]", json::object{{"format", "array"}, {"max_record_bytes", 1000}});
+    CHECK_THAT(array.what(), Catch::Contains(":2") && Catch::Contains("max_record_bytes (1000 bytes)"));
+    CHECK(json_records(dir, "{\"a\": 1}\n" + big + "\n", json::object{{"format", "lines"}}).size() == 2);
+}

@@ -27,6 +27,7 @@ enum class ErrorCode {
     internal,             ///< a bug
     transient,            ///< deadlock, serialization failure: the same work may succeed when retried
     in_doubt,             ///< a COMMIT's outcome is unknown (connection lost); never retried blind
+    resource_exhausted,   ///< out of memory (std::bad_alloc) or another resource limit
 };
 
 /// Short stable name of a code, used as "kind" in the run result.
@@ -49,6 +50,7 @@ constexpr std::string_view to_string(ErrorCode c) noexcept {
     case ErrorCode::internal: return "internal";
     case ErrorCode::transient: return "transient";
     case ErrorCode::in_doubt: return "in_doubt";
+    case ErrorCode::resource_exhausted: return "resource_exhausted";
     }
     return "internal";
 }

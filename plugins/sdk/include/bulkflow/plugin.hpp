@@ -18,7 +18,8 @@ namespace bulkflow {
 /// Bump on any change to a plugin-visible header. 2: Param holds its JSON by shared pointer.
 /// 3: RecordStream::fingerprint() (resumable loads); record cells may be exact numbers
 /// (json_number.hpp) or marked empty unquoted (record.hpp); ErrorCode::in_doubt and NodeFailure
-/// (a failed node's partial result); ParamSpec carries choices, minimum/maximum and a check.
+/// (a failed node's partial result); ParamSpec carries choices, minimum/maximum and a check;
+/// ErrorCode::resource_exhausted (appended: existing codes keep their values).
 inline constexpr std::uint32_t kPluginAbi = 3;
 
 /// Receives a plugin's node types. Registering a type twice (here or across plugins) is an error.

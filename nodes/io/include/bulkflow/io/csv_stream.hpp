@@ -24,6 +24,9 @@ struct CsvOptions {
     std::optional<std::vector<std::string>> columns;
     /// Cells equal to one of these become JSON null.
     std::vector<std::string> null_values;
+    /// Longest record (its cells' bytes plus delimiters) read; a longer one fails the read
+    /// before more of it is buffered (docs/workflow-format.md, "Limits").
+    std::size_t max_record_bytes = std::size_t{64} << 20;
 };
 
 /// Parses a `delimiter` parameter: one character, or the two characters `\t` meaning a tab.

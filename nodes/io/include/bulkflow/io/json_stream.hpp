@@ -25,6 +25,9 @@ enum class JsonFormat {
 struct JsonOptions {
     std::string path;
     JsonFormat format = JsonFormat::automatic;
+    /// Longest line (lines) or array element (array) read; a longer one fails the read before
+    /// more of it is buffered (docs/workflow-format.md, "Limits").
+    std::size_t max_record_bytes = std::size_t{64} << 20;
 };
 
 /// A re-openable JSON file stream. open() opens the file (Error(invalid_data) "cannot open ...");
